@@ -1,0 +1,1 @@
+"""Relance bot layer."""

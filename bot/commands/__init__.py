@@ -1,0 +1,1 @@
+"""Sub-commands of the `relance` CLI, one module each (see bot.cli)."""

@@ -1,0 +1,1 @@
+"""Relance domain layer."""
