@@ -1,0 +1,95 @@
+"""The one Jinja2 environment for every user-visible sentence, with locale-aware filters.
+
+Templates live in `templates/`: `*.html.j2` are Telegram HTML (autoescaped), everything
+else (`*.txt.j2`: emails, letters, CLI) is plain text. User text is always passed as data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+
+def locale_of(language: str) -> str:
+    return LOCALES.get(language, LOCALES["fr"])
+
+
+def make_environment(templates_dir: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir)),
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["money"] = money
+    env.filters["day"] = day
+    env.filters["longday"] = longday
+    env.filters["percent"] = percent
+    return env
+
+
+def _language(context_lang: str | None) -> str:
+    return context_lang if context_lang in LOCALES else "fr"
+
+
+def money(value: Decimal | str | None, lang: str = "fr") -> str:
+    """1250.5 → "1 250,50 €" (fr) or "€1,250.50" (en)."""
+    if value is None:
+        return ""
+    return str(format_currency(Decimal(str(value)), "EUR", locale=locale_of(_language(lang))))
+
+
+def percent(value: Decimal | str, lang: str = "fr") -> str:
+    """12.4 → "12,40 %" (fr) or "12.40%" (en)."""
+    number = format_decimal(Decimal(str(value)), format="0.00", locale=locale_of(lang))
+    return f"{number} %" if _language(lang) == "fr" else f"{number}%"
+
+
+def day(value: date | str | None, lang: str = "fr") -> str:
+    """A short date: 28/11/2026 (fr), 28 Nov 2026 (en)."""
+    if value is None:
+        return ""
+    parsed = date.fromisoformat(value) if isinstance(value, str) else value
+    if _language(lang) == "fr":
+        return parsed.strftime("%d/%m/%Y")
+    return str(format_date(parsed, format="d MMM y", locale=locale_of("en")))
+
+
+def longday(value: date | str | None, lang: str = "fr") -> str:
+    """A spelled-out date: "vendredi 28 novembre 2026"."""
+    if value is None:
+        return ""
+    parsed = date.fromisoformat(value) if isinstance(value, str) else value
+    return str(format_date(parsed, format="full", locale=locale_of(_language(lang))))
+
+
+class Wording:
+    """Renders templates by name and language; built once at start-up."""
+
+    def __init__(self, templates_dir: Path) -> None:
+        self.env = make_environment(templates_dir)
+
+    def render(self, name: str, lang: str, context: Mapping[str, Any] | None = None) -> str:
+        template = self.env.get_template(f"{name.replace('{lang}', _language(lang))}")
+        return template.render({"lang": _language(lang), **(context or {})}).strip()
+
+    def notice(self, notice: Mapping[str, Any], lang: str) -> str:
+        """One domain notice ({"code", "confidence", "params"}) as a sentence."""
+        module = self.env.get_template(f"notices/{_language(lang)}.txt.j2").module
+        macro = getattr(module, str(notice["code"]), None)
+        if macro is None:
+            macro = module.unknown  # type: ignore[attr-defined]
+        text = str(macro(notice.get("params", {}), str(notice["code"]))).strip()
+        label = module.confidence(str(notice["confidence"]))  # type: ignore[attr-defined]
+        return f"{text}{str(label).rstrip()}"
