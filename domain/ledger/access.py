@@ -1,0 +1,53 @@
+"""Owner-scoped access helpers shared by the command modules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, select
+
+from domain.ledger.errors import InvalidAmount, NotFound
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def utc_now() -> datetime:
+    """The default for `logged_at`/`created_at` when the caller gives no instant."""
+    return datetime.now(UTC)
+
+
+def owned(session: Session, model: type[M], owner_id: int, row_id: int, *, lock: bool = False) -> M:
+    """Row `row_id` of `model` if it belongs to `owner_id`, else NotFound (same error either way)."""
+    table: Any = model
+    query = select(model).where(table.id == row_id, table.owner_id == owner_id)
+    if lock:
+        query = query.with_for_update()
+    row = session.exec(query).first()
+    if row is None:
+        raise NotFound(model.__name__, row_id)
+    return row
+
+
+def positive(amount: Decimal, what: str) -> Decimal:
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        raise InvalidAmount(f"{what} must be a Decimal amount, got {amount!r}")
+    if amount <= 0:
+        raise InvalidAmount(f"{what} must be positive, got {amount}")
+    return amount
+
+
+def dialect_insert(session: Session, table: Table) -> Any:
+    """INSERT that supports ON CONFLICT on both dialects (PostgreSQL and SQLite share the syntax)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    table: Any = getattr(model, "__table__")  # noqa: B009  (set by SQLModel, not typed)
+    assert isinstance(table, Table)
+    return table

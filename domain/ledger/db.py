@@ -1,0 +1,78 @@
+"""Engines and units of work: SQLite (WAL, BEGIN IMMEDIATE) by default, PostgreSQL (psycopg)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection, make_url
+from sqlmodel import Session
+
+#: Execution option telling the SQLite "begin" hook to take the write lock at BEGIN.
+_WRITE_OPTION = "relance_write"
+
+
+def normalize_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL, whatever driver (or none) the URL names."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername != "postgresql+psycopg":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Build the engine for `url`; for SQLite, create the file's folder and set the pragmas."""
+    url = normalize_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        kwargs.setdefault("pool_pre_ping", True)
+        return create_engine(url, **kwargs)
+    database = parsed.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    kwargs.setdefault("connect_args", {}).setdefault("timeout", 5.0)
+    engine = create_engine(url, **kwargs)
+    _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    # The pysqlite recipe: let SQLAlchemy emit BEGIN itself, so a write unit can say
+    # BEGIN IMMEDIATE. A deferred BEGIN that reads then writes fails at once with
+    # "database is locked" under concurrency, busy_timeout notwithstanding (PITFALLS.md).
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get(_WRITE_OPTION, True)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+@contextmanager
+def unit_of_work(engine: Engine, *, write: bool = True) -> Iterator[Session]:
+    """One short transaction: commit on success, roll back on error.
+
+    `write=False` lets SQLite readers start a deferred transaction (they never wait for the
+    writer in WAL mode); it changes nothing on PostgreSQL. Never await the network inside.
+    """
+    bind = engine.execution_options(**{_WRITE_OPTION: write})
+    with Session(bind, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
