@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.nlu.entities.client import ClientPatterns, extract_clients
+from bot.nlu.entities.invoice_number import extract_invoice_numbers
+from bot.nlu.training_data import load_training_data
+
+NLU_FILE = Path(__file__).resolve().parents[3] / "data" / "rasa" / "nlu.yml"
+
+KNOWN = ["Dupont SARL", "Martin Électricité", "Boulangerie Petit", "Garage Leroy", "Moreau"]
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("F-117", ["F-117"]),
+        ("FA2024-003", ["FA2024-003"]),
+        ("fa2024-003 payée", ["FA2024-003"]),
+        ("la F-2024-118 c'est réglé", ["F-2024-118"]),
+        ("F117", ["F117"]),
+        ("facture 117", ["117"]),
+        ("facture n°117 de 500 €", ["117"]),
+        ("facture no 42", ["42"]),
+        ("n°117", ["117"]),
+        ("n° 117", ["117"]),
+        ("#117", ["117"]),
+        ("invoice INV-0042", ["INV-0042"]),
+        ("invoice #117", ["117"]),
+        ("facture de 430 €", []),
+        ("facture du 15/10", []),
+        ("facture 1250 €", []),
+        ("3,4k€", []),
+        ("rdv le 2026-12-15", []),
+        ("mail à dupont-martin", []),
+    ],
+)
+def test_invoice_numbers(text: str, values: list[str]) -> None:
+    assert [e.value for e in extract_invoice_numbers(text)] == values
+
+
+@pytest.fixture(scope="module")
+def patterns() -> ClientPatterns:
+    return ClientPatterns.from_examples(load_training_data(NLU_FILE))
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "said"),
+    [
+        ("Dupont a promis de payer vendredi", "Dupont SARL", "Dupont"),
+        ("relancé dupont il repond pas", "Dupont SARL", "dupont"),
+        ("Dupond a payé", "Dupont SARL", "Dupond"),
+        ("dupont sarl conteste", "Dupont SARL", "dupont sarl"),
+        ("j'ai appelé moreau", "Moreau", "moreau"),
+        ("la boulangerie Petit a payé", "Boulangerie Petit", "boulangerie Petit"),
+        ("Le garage leroy conteste", "Garage Leroy", "garage leroy"),
+        ("chez martin electricite", "Martin Électricité", "martin electricite"),
+    ],
+)
+def test_fuzzy_match_on_known_clients(
+    patterns: ClientPatterns, text: str, value: str, said: str
+) -> None:
+    [entity] = extract_clients(text, KNOWN, patterns)
+    assert (entity.value, text[entity.start : entity.end]) == (value, said)
+    assert entity.extractor == "FuzzyClientExtractor" and entity.confidence >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("chez Martin", "Martin"),
+        ("Renaud BTP me doit 5000 €", "Renaud BTP"),
+        ("j'ai eu le gérant de Lambert SAS au tel", "Lambert SAS"),
+        ("relance durand", "durand"),
+        ("la boulangerie Petit a payé", "boulangerie Petit"),
+        ("Smith Ltd owes me", "Smith Ltd"),
+    ],
+)
+def test_name_as_said_without_known_clients(patterns: ClientPatterns, text: str, said: str) -> None:
+    [entity] = extract_clients(text, (), patterns)
+    assert entity.value == said == text[entity.start : entity.end]
+    assert entity.extractor == "PatternClientExtractor"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["il peut payer petit a petit", "Il a payé", "Merci", "Vendredi il paie", "OK merci", "TVA ?"],
+)
+def test_no_client(patterns: ClientPatterns, text: str) -> None:
+    assert extract_clients(text, KNOWN, patterns) == []

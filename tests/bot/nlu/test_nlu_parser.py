@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.nlu.parser import FALLBACK_THRESHOLD, NluModel, is_confident
+from bot.nlu.training_data import load_training_data
+
+NLU_FILE = Path(__file__).resolve().parents[3] / "data" / "rasa" / "nlu.yml"
+TODAY = date(2026, 11, 23)
+
+
+def test_rasa_parse_format(nlu_model: NluModel) -> None:
+    text = "Dupont a promis 1 250 € pour vendredi"
+    result = nlu_model.parse(text, TODAY, ["Dupont SARL", "Martin"], "future")
+    assert result["text"] == text
+    assert result["intent"]["name"] == "log_promise"
+    assert 0 < result["intent"]["confidence"] <= 1
+    assert is_confident(result)
+    assert len(result["intent_ranking"]) == 5
+    assert result["intent_ranking"][0] == result["intent"]
+    assert result["language"] == "fr"
+    assert [(e["entity"], e["value"]) for e in result["entities"]] == [
+        ("client", "Dupont SARL"),
+        ("amount", "1250.00"),
+        ("date", "2026-11-27"),
+    ]
+    for entity in result["entities"]:
+        assert text[entity["start"] : entity["end"]] == entity["text"]
+        assert set(entity) >= {"entity", "start", "end", "value", "extractor", "confidence_entity"}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("quoi faire ?", "what_now"),
+        ("relancé dupont il repond pas", "log_call"),
+        ("il m'a dit qu'il paie vendredi", "log_promise"),
+        ("facture pas payee", "add_invoice"),
+        ("laisse tomber", "cancel"),
+        ("combien de pénalités pour Dupont ?", "ask_penalties"),
+        ("Martin a promis de payer le 15", "log_promise"),
+        ("who owes me money", "list_overdue"),
+        ("réglages", "settings"),
+    ],
+)
+def test_intents_from_the_design(nlu_model: NluModel, text: str, intent: str) -> None:
+    assert nlu_model.parse(text, TODAY)["intent"]["name"] == intent
+
+
+def test_invalid_date_is_reported(nlu_model: NluModel) -> None:
+    result = nlu_model.parse("il paie le 31/02/2026", TODAY)
+    assert not [e for e in result["entities"] if e["entity"] == "date"]
+    assert result["invalid_dates"] == [{"start": 11, "end": 21, "text": "31/02/2026"}]
+
+
+def test_entity_priority_invoice_over_amount(nlu_model: NluModel) -> None:
+    result = nlu_model.parse(
+        "facture F-117 de 1 250 € échue le 15/10", TODAY, date_direction="past"
+    )
+    assert [(e["entity"], e["value"]) for e in result["entities"]] == [
+        ("invoice_number", "F-117"),
+        ("amount", "1250.00"),
+        ("date", "2026-10-15"),
+    ]
+
+
+def test_english_hint(nlu_model: NluModel) -> None:
+    assert nlu_model.parse("he promised to pay on Friday", TODAY)["language"] == "en"
+
+
+def test_unclear_message_is_not_confident(nlu_model: NluModel) -> None:
+    assert not is_confident(nlu_model.parse("xkcd qwerty zzz", TODAY))
+    assert FALLBACK_THRESHOLD > 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "x" * 10_000,
+        "facture 1 250 € " * 700,
+        "😂🔥💸" * 100,
+        "مرحبا، أين فاتورتي؟",
+        "שלום \u202eevil\u202c",
+        "\x00\x01\x1b[31mred\x7f\r\n\t",
+        "<b>{{ 7*7 }}</b>{% for x in y %}",
+        "\ud800 lone surrogate",
+    ],
+)
+def test_hostile_input_parses_quickly(nlu_model: NluModel, text: str) -> None:
+    started = time.perf_counter()
+    result = nlu_model.parse(text, TODAY, ["Dupont SARL"])
+    assert time.perf_counter() - started < 0.5
+    assert result["text"] == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=500))
+def test_parse_never_raises(nlu_model: NluModel, text: str) -> None:
+    result = nlu_model.parse(text, TODAY, ["Dupont SARL", "Moreau"])
+    assert result["intent"]["name"]
+
+
+def test_parse_speed(nlu_model: NluModel) -> None:
+    texts = [
+        "Dupont a promis 1 250 € pour vendredi",
+        "quoi faire ?",
+        "relancé dupont il repond pas",
+    ] * 100
+    timings = []
+    for text in texts:
+        started = time.perf_counter()
+        nlu_model.parse(text, TODAY, ["Dupont SARL", "Martin"])
+        timings.append(time.perf_counter() - started)
+    timings.sort()
+    p50, p99 = timings[len(timings) // 2], timings[int(len(timings) * 0.99)]
+    print(
+        f"\nNLU train {nlu_model.train_seconds * 1000:.0f} ms; full parse p50 {p50 * 1000:.2f} ms, p99 {p99 * 1000:.2f} ms"
+    )
+    assert nlu_model.train_seconds < 2.0
+    assert p50 < 0.01
+
+
+def test_held_out_intent_accuracy() -> None:
+    examples = load_training_data(NLU_FILE)
+    train = [e for i, e in enumerate(examples) if i % 5 != 4]
+    held_out = [e for i, e in enumerate(examples) if i % 5 == 4]
+    model = NluModel.from_examples(train)
+    right = sum(model.parse(e.text, TODAY)["intent"]["name"] == e.intent for e in held_out)
+    accuracy = right / len(held_out)
+    print(
+        f"\nheld-out intent accuracy: {accuracy:.3f} ({right}/{len(held_out)}), trained on {len(train)}"
+    )
+    assert accuracy >= 0.80
+
+
+def test_training_is_deterministic() -> None:
+    first, second = NluModel.train(NLU_FILE), NluModel.train(NLU_FILE)
+    text = "il a des soucis, il propose de payer en 3 fois"
+    assert first.parse(text, TODAY) == second.parse(text, TODAY)
