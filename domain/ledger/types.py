@@ -52,7 +52,9 @@ class _QuantizedDecimal(types.TypeDecorator[Decimal]):
     def result_processor(
         self, dialect: Dialect, coltype: Any
     ) -> Callable[[Any], Decimal | None] | None:
-        # Bypasses the impl's float->Decimal step: one conversion per value (5 000-row views).
+        if dialect.name == "postgresql":
+            return None  # psycopg returns Decimal at the column's scale: already quantized
+        # SQLite: bypass the impl's float->Decimal step, one conversion per value (big views).
         quantum = self.quantum
 
         def process(value: Any) -> Decimal | None:

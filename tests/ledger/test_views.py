@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -136,14 +137,18 @@ def test_overdue_list_of_5000_invoices_is_fast(engine: Engine) -> None:
     ]  # fmt: skip
     with db.unit_of_work(engine) as s:
         s.execute(insert(Invoice), rows)
+    with engine.connect() as conn:  # what autovacuum / sqlite's planner would know in production
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
     timings = []
     with db.unit_of_work(engine, write=False) as s:
-        for _ in range(5):
+        for _ in range(7):
+            gc.collect()  # time the view, not the collection of the previous run's garbage
             started = time.perf_counter()
             overdue = overdue_invoices(s, owner, TODAY)
             timings.append(time.perf_counter() - started)
     best = min(timings)
     print(f"\n[{engine.dialect.name}] overdue list of {len(overdue)}: best {best * 1000:.1f} ms, "
-          f"median {sorted(timings)[2] * 1000:.1f} ms")  # fmt: skip
+          f"median {sorted(timings)[3] * 1000:.1f} ms")  # fmt: skip
     assert len(overdue) == 5001
     assert best < 0.05
