@@ -93,3 +93,8 @@ class Wording:
         text = str(macro(notice.get("params", {}), str(notice["code"]))).strip()
         label = module.confidence(str(notice["confidence"]))  # type: ignore[attr-defined]
         return f"{text}{str(label).rstrip()}"
+
+    def button(self, key: str, lang: str) -> str:
+        """A button title: one macro per key in templates/chat/<lang>/buttons.html.j2."""
+        module = self.env.get_template(f"chat/{_language(lang)}/buttons.html.j2").module
+        return str(getattr(module, key)()).strip()

@@ -1,0 +1,26 @@
+"""action_cancel: leaves the current form and forgets its half-filled answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import say
+
+FORM_SLOTS = ("client", "amount", "invoice_number", "invoice_date", "due_date", "debtor_kind",
+              "steps_taken", "promise_amount", "promise_date", "payment_amount",
+              "requested_slot")
+
+
+class ActionCancel(Action):
+    def name(self) -> str:
+        return "action_cancel"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        active = tracker.active_loop.get("name") if tracker.active_loop else None
+        say(dispatcher, tracker, "cancelled", {"was_in_form": bool(active)})
+        return [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS]]

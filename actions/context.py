@@ -1,0 +1,85 @@
+"""What actions reach at run time: built once at start-up, installed before the first call.
+
+rasa-sdk instantiates actions itself (no constructor arguments), so the long-lived services
+are installed here by the entry point (`relance chat`, `relance run`, `relance actions`)
+— never created at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Tracker
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from actions.wording import Wording
+from domain.ladder import Ladder
+from domain.ledger import get_or_create_owner, unit_of_work
+from domain.ledger.enums import Channel, Language
+from domain.rates import RateTable
+
+T = TypeVar("T")
+EMBEDDED_SENDER_PREFIX = "owner:"  # the embedded runner's sender ids: owner:<ledger id>
+
+
+@dataclass(frozen=True)
+class ActionContext:
+    engine: Engine
+    wording: Wording
+    rates: RateTable
+    ladder: Ladder
+    timezone: str = "Europe/Paris"
+
+    async def db(self, work: Callable[[Session], T], *, write: bool = True) -> T:
+        """Run `work` in one short transaction, off the event loop (PITFALLS: the event loop)."""
+
+        def unit() -> T:
+            with unit_of_work(self.engine, write=write) as session:
+                return work(session)
+
+        return await asyncio.to_thread(unit)
+
+    def today(self, tracker: Tracker) -> date:
+        """The day of the message: set by the runner (`--today`), else today in Paris."""
+        metadata = tracker.latest_message.get("metadata") or {}
+        if isinstance(metadata, dict) and metadata.get("today"):
+            return date.fromisoformat(str(metadata["today"]))
+        return datetime.now(UTC).astimezone(ZoneInfo(self.timezone)).date()
+
+    async def owner_id(self, tracker: Tracker) -> int:
+        """The ledger owner behind the tracker. A real Rasa's sender id is a Telegram chat id."""
+        sender = tracker.sender_id
+        if sender.startswith(EMBEDDED_SENDER_PREFIX):
+            return int(sender.removeprefix(EMBEDDED_SENDER_PREFIX))
+
+        def find(session: Session) -> int:
+            owner = get_or_create_owner(session, Channel.TELEGRAM, sender, Language.FR)
+            assert owner.id is not None
+            return owner.id
+
+        return await self.db(find)
+
+
+class _Holder:
+    context: ActionContext | None = None
+
+
+def install(context: ActionContext) -> None:
+    _Holder.context = context
+
+
+def current() -> ActionContext:
+    if _Holder.context is None:
+        raise RuntimeError("actions used before install(ActionContext) at start-up")
+    return _Holder.context
+
+
+def language(tracker: Tracker) -> str:
+    value: Any = tracker.get_slot("language")
+    return value if value in ("fr", "en") else "fr"

@@ -1,0 +1,79 @@
+"""validate_invoice_form: checks each answer of the "new unpaid invoice" form."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import say
+from actions.cases import money_text
+from actions.context import current
+from actions.parsing import KIND_WORDS, STEP_WORDS, as_date, due_from_answer, pick
+
+Slots = dict[str, Any]
+
+
+class ValidateInvoiceForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_invoice_form"
+
+    def validate_client(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        domain: dict[str, Any]) -> Slots:
+        name = " ".join(str(value or "").split())
+        if not 0 < len(name) <= 120:
+            say(dispatcher, tracker, "invalid_client")
+            return {"client": None}
+        return {"client": name}
+
+    def validate_amount(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        domain: dict[str, Any]) -> Slots:
+        amount = money_text(value)
+        if amount is None:
+            say(dispatcher, tracker, "invalid_amount", {"answer": str(value)[:60]})
+            return {"amount": None}
+        return {"amount": str(amount)}
+
+    def validate_invoice_number(self, value: Any, dispatcher: CollectingDispatcher,
+                                tracker: Tracker, domain: dict[str, Any]) -> Slots:
+        number = str(value or "").strip()
+        if not 0 < len(number) <= 64:
+            say(dispatcher, tracker, "invalid_invoice_number")
+            return {"invoice_number": None}
+        return {"invoice_number": number}
+
+    def validate_invoice_date(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: dict[str, Any]) -> Slots:
+        day = as_date(value)
+        today = current().today(tracker)
+        if day is None or day > today or day < date(2000, 1, 1):
+            say(dispatcher, tracker, "invalid_date", {"answer": str(value)[:60]})
+            return {"invoice_date": None}
+        return {"invoice_date": day.isoformat()}
+
+    def validate_due_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: dict[str, Any]) -> Slots:
+        invoice_date = as_date(tracker.get_slot("invoice_date"))
+        if invoice_date is None:  # asked before the invoice date: keep it for later
+            return {"due_date": str(value)[:80]} if as_date(value) else {"due_date": None}
+        result = due_from_answer(value, invoice_date)
+        if result is None:
+            say(dispatcher, tracker, "invalid_due_date", {"answer": str(value)[:60]})
+            return {"due_date": None}
+        return {"due_date": result[0].isoformat()}
+
+    def validate_debtor_kind(self, value: Any, dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: dict[str, Any]) -> Slots:
+        kind = pick(value, KIND_WORDS)
+        if kind is None:
+            say(dispatcher, tracker, "invalid_choice")
+        return {"debtor_kind": kind}
+
+    def validate_steps_taken(self, value: Any, dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: dict[str, Any]) -> Slots:
+        step = pick(value, STEP_WORDS)
+        if step is None:
+            say(dispatcher, tracker, "invalid_choice")
+        return {"steps_taken": step}

@@ -1,0 +1,42 @@
+"""action_list_overdue: the overdue invoices with days late, penalties and totals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlmodel import Session
+
+from actions.base import say
+from actions.cases import CaseView, case_view
+from actions.context import current, language
+from domain.ledger import get_invoice, overdue_invoices
+
+SHOWN = 15
+
+
+class ActionListOverdue(Action):
+    def name(self) -> str:
+        return "action_list_overdue"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        ctx = current()
+        owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
+
+        def views(session: Session) -> list[CaseView]:
+            return [case_view(ctx, session, get_invoice(session, owner_id, r.invoice_id), today)
+                    for r in overdue_invoices(session, owner_id, today)]
+
+        cases = await ctx.db(views, write=False)
+        lang = language(tracker)
+        zero = Decimal("0.00")
+        say(dispatcher, tracker, "overdue_list", {
+            "items": [c.template_context(lang) for c in cases[:SHOWN]],
+            "more": max(0, len(cases) - SHOWN),
+            "total_due": str(sum((c.diagnosis.interest.principal_due for c in cases), zero)),
+            "total_penalties": str(sum((c.diagnosis.interest.due for c in cases), zero)),
+            "total_claimable": str(sum((c.diagnosis.total_claimable for c in cases), zero))})
+        return []

@@ -1,0 +1,66 @@
+"""The payment form: "Dupont a payé 500 €" — full or partial payment of the oldest invoice."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlmodel import Session
+
+from actions.base import say
+from actions.cases import money_text, open_invoices_of_client
+from actions.context import current
+from domain.ledger import InvalidAmount, record_payment
+
+Slots = dict[str, Any]
+
+
+class ValidatePaymentForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_payment_form"
+
+    def validate_client(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        domain: dict[str, Any]) -> Slots:
+        name = " ".join(str(value or "").split())
+        return {"client": name if 0 < len(name) <= 120 else None}
+
+    def validate_payment_amount(self, value: Any, dispatcher: CollectingDispatcher,
+                                tracker: Tracker, domain: dict[str, Any]) -> Slots:
+        amount = money_text(value)
+        if amount is None:
+            say(dispatcher, tracker, "invalid_amount", {"answer": str(value)[:60]})
+        return {"payment_amount": str(amount) if amount else None}
+
+
+class ActionSubmitPayment(Action):
+    def name(self) -> str:
+        return "action_submit_payment"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        ctx = current()
+        owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
+        client = str(tracker.get_slot("client"))
+        amount = Decimal(str(tracker.get_slot("payment_amount")))
+
+        def store(session: Session) -> tuple[str, dict[str, str]]:
+            invoices = open_invoices_of_client(session, owner_id, client)
+            if not invoices or invoices[0].id is None:
+                return "no_open_invoice", {"client": client}
+            invoice = invoices[0]
+            try:
+                record_payment(session, owner_id, invoice.id or 0, amount, today)
+            except InvalidAmount:
+                return "payment_too_large", {
+                    "client": client, "number": invoice.number,
+                    "remaining": str(invoice.amount - invoice.paid_amount)}
+            return "payment_logged", {
+                "client": client, "number": invoice.number, "amount": str(amount),
+                "remaining": str(invoice.amount - invoice.paid_amount)}
+
+        template, context = await ctx.db(store)
+        say(dispatcher, tracker, template, context)
+        return [SlotSet(s, None) for s in ("client", "payment_amount")]

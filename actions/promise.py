@@ -1,0 +1,81 @@
+"""The promise form: "Dupont m'a promis 500 € vendredi" — validation and submission."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlmodel import Session
+
+from actions.base import say
+from actions.cases import money_text, open_invoices_of_client
+from actions.context import current
+from actions.parsing import as_date
+from domain.ledger import log_interaction, log_promise
+from domain.ledger.enums import ContactChannel, LadderStep, Outcome
+
+Slots = dict[str, Any]
+
+
+class ValidatePromiseForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_promise_form"
+
+    def validate_client(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        domain: dict[str, Any]) -> Slots:
+        name = " ".join(str(value or "").split())
+        return {"client": name if 0 < len(name) <= 120 else None}
+
+    def validate_promise_amount(self, value: Any, dispatcher: CollectingDispatcher,
+                                tracker: Tracker, domain: dict[str, Any]) -> Slots:
+        amount = money_text(value)
+        if amount is None:
+            say(dispatcher, tracker, "invalid_amount", {"answer": str(value)[:60]})
+        return {"promise_amount": str(amount) if amount else None}
+
+    def validate_promise_date(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: dict[str, Any]) -> Slots:
+        day = as_date(value)
+        if day is None or day < current().today(tracker):
+            say(dispatcher, tracker, "invalid_date", {"answer": str(value)[:60]})
+            return {"promise_date": None}
+        return {"promise_date": day.isoformat()}
+
+
+class ActionSubmitPromise(Action):
+    def name(self) -> str:
+        return "action_submit_promise"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        ctx = current()
+        owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
+        client = str(tracker.get_slot("client"))
+        amount = Decimal(str(tracker.get_slot("promise_amount")))
+        promised = date.fromisoformat(str(tracker.get_slot("promise_date")))
+
+        def store(session: Session) -> str | None:
+            invoices = open_invoices_of_client(session, owner_id, client)
+            if not invoices or invoices[0].id is None:
+                return None
+            call = log_interaction(session, owner_id, invoices[0].id, today,
+                                   ContactChannel.CALL, Outcome.PROMISE,
+                                   ladder_step=LadderStep.FRIENDLY_CALL)
+            log_promise(session, owner_id, invoices[0].id, amount, promised,
+                        interaction_id=call.id)
+            return invoices[0].number
+
+        number = await ctx.db(store)
+        clear = [SlotSet(s, None) for s in ("client", "promise_amount", "promise_date")]
+        if number is None:
+            say(dispatcher, tracker, "no_open_invoice", {"client": client},
+                buttons=[("new_invoice", "/add_invoice")])
+            return clear
+        say(dispatcher, tracker, "promise_logged", {
+            "client": client, "amount": str(amount), "date": promised.isoformat(),
+            "number": number})
+        return clear

@@ -1,0 +1,68 @@
+"""action_submit_invoice: stores the invoice the form collected and shows its diagnosis card."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlmodel import Session
+
+from actions.base import say
+from actions.cases import CaseView, case_view, debtor_kind
+from actions.context import current, language
+from domain.ledger import (
+    DuplicateInvoice,
+    add_client,
+    add_invoice,
+    find_client_by_name,
+    find_invoice_by_number,
+    log_interaction,
+)
+from domain.ledger.enums import ContactChannel, LadderStep, Outcome
+
+FORM_SLOTS = ("client", "amount", "invoice_number", "invoice_date", "due_date", "debtor_kind",
+              "steps_taken")
+STEP_CHANNEL = {"friendly_call": ContactChannel.CALL, "first_reminder": ContactChannel.EMAIL,
+                "formal_notice": ContactChannel.LETTER}
+
+
+class ActionSubmitInvoice(Action):
+    def name(self) -> str:
+        return "action_submit_invoice"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        ctx = current()
+        owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
+        slots = {name: tracker.get_slot(name) for name in FORM_SLOTS}
+
+        def store(session: Session) -> CaseView:
+            client = find_client_by_name(session, owner_id, slots["client"]) or add_client(
+                session, owner_id, slots["client"], debtor_kind(slots["debtor_kind"]))
+            assert client.id is not None
+            try:
+                invoice = add_invoice(
+                    session, owner_id, client.id, slots["invoice_number"],
+                    Decimal(slots["amount"]), date.fromisoformat(slots["invoice_date"]),
+                    date.fromisoformat(slots["due_date"]))
+            except DuplicateInvoice:
+                invoice = find_invoice_by_number(session, owner_id, slots["invoice_number"],
+                                                 client.id)[0]
+            step = slots["steps_taken"]
+            if step in STEP_CHANNEL and invoice.id is not None:
+                log_interaction(session, owner_id, invoice.id, today, STEP_CHANNEL[step],
+                                Outcome.OTHER, ladder_step=LadderStep(step))
+            return case_view(ctx, session, invoice, today)
+
+        view = await ctx.db(store)
+        card = view.template_context(language(tracker))
+        step = card["diag"]["next_step"]["step"]
+        say(dispatcher, tracker, "diagnosis_card", card,
+            buttons=[("wording", f'/ask_wording{{"step":"{step}"}}'),
+                     ("what_now", "/what_now")] if step else [("what_now", "/what_now")])
+        return [SlotSet(name, None) for name in FORM_SLOTS] + [
+            SlotSet("invoice_id", float(view.invoice.id or 0))]

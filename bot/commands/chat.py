@@ -1,0 +1,80 @@
+"""`relance chat`: the assistant in the terminal, on the local SQLite file (embedded default).
+
+Reads one message per line (interactive or piped), prints the replies; buttons are numbered
+and typing the number presses them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import re
+import sys
+from datetime import date
+
+from bot.replies import Button, Channel, Incoming, OwnerKey, Reply
+from bot.settings import Settings
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("chat", help="talk to Relance in the terminal")
+    parser.add_argument("--today", help="fix the date (YYYY-MM-DD)")
+    parser.add_argument("--user", default="local", help="console user name (default: local)")
+    parser.add_argument("--lang", choices=["fr", "en"], default="fr")
+    parser.set_defaults(handler=run)
+
+
+def plain(text: str) -> str:
+    """Telegram HTML → terminal text."""
+    return html.unescape(_TAGS.sub("", text.replace("<br>", "\n")))
+
+
+def show(replies: list[Reply]) -> list[Button]:
+    buttons: list[Button] = []
+    for reply in replies:
+        print(plain(reply.text))
+        for button in reply.buttons:
+            buttons.append(button)
+            print(f"  [{len(buttons)}] {plain(button.title)}")
+    print(flush=True)
+    return buttons
+
+
+async def loop(settings: Settings, today: date | None, user: str, lang: str) -> int:
+    from bot.dialogue.assistant import build_assistant
+
+    assistant = await asyncio.to_thread(build_assistant, settings, today=today)
+    owner = OwnerKey(Channel.CONSOLE, user)
+    interactive = sys.stdin.isatty()
+    buttons = show(await assistant.handle(owner, Incoming("/greet", True, lang)))
+    while True:
+        if interactive:
+            print("> ", end="", flush=True)
+        line = await asyncio.to_thread(sys.stdin.readline)
+        if not line:
+            return 0
+        text = line.strip()
+        if not text:
+            continue
+        if not interactive:
+            print(f"> {text}")
+        if text.isdigit() and 0 < int(text) <= len(buttons):
+            incoming = Incoming(buttons[int(text) - 1].payload, True, lang)
+        else:
+            incoming = Incoming(text, False, lang)
+        buttons = show(await assistant.handle(owner, incoming))
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        today = date.fromisoformat(args.today) if args.today else None
+    except ValueError:
+        print(f"relance chat: --today must be YYYY-MM-DD, not {args.today!r}", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(loop(settings, today, args.user, args.lang))
+    except KeyboardInterrupt:
+        return 0

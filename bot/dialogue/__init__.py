@@ -1,0 +1,1 @@
+"""The embedded dialogue runner: a small Rasa core over the actions in `actions/`."""

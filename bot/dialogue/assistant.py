@@ -1,0 +1,114 @@
+"""The channel-independent assistant: owner lookup, one turn of the runner, replies."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rasa_sdk.executor import ActionExecutor
+from sqlalchemy.engine import Engine
+
+from actions.context import ActionContext, install
+from actions.wording import Wording
+from bot.dialogue.rasa_files import load_rasa
+from bot.dialogue.runner import Runner, Turn
+from bot.nlu.parser import NluModel
+from bot.replies import Button, Channel, Incoming, OwnerKey, Reply
+from bot.settings import Settings
+from domain.errors import DomainError
+from domain.ladder import load_ladder
+from domain.ledger import (
+    LedgerError,
+    ensure_schema,
+    get_or_create_owner,
+    list_clients,
+    load_conversation,
+    make_engine,
+    save_conversation,
+    unit_of_work,
+)
+from domain.ledger.enums import Channel as LedgerChannel
+from domain.ledger.enums import Language
+from domain.rates import load_rate_table
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Assistant:
+    engine: Engine
+    runner: Runner
+    wording: Wording
+    timezone: str
+    fixed_today: date | None = None
+
+    def today(self) -> date:
+        return self.fixed_today or datetime.now(UTC).astimezone(ZoneInfo(self.timezone)).date()
+
+    def _load(self, owner: OwnerKey, hint: str | None) -> tuple[Turn, list[str]]:
+        with unit_of_work(self.engine) as session:
+            row = get_or_create_owner(session, LedgerChannel(owner.channel.value),
+                                      owner.external_id, Language(hint if hint in ("fr", "en")
+                                                                  else "fr"))
+            assert row.id is not None
+            conversation = load_conversation(session, row.id)
+            clients = [c.name for c in list_clients(session, row.id)]
+            turn = Turn(row.id, row.language.value, self.today(), list(conversation.events),
+                        dict(conversation.slots), conversation.active_loop)
+        return turn, clients
+
+    def _save(self, turn: Turn) -> None:
+        with unit_of_work(self.engine) as session:
+            save_conversation(session, turn.owner_id, turn.events, turn.slots, turn.active_loop)
+
+    async def handle(self, owner: OwnerKey, incoming: Incoming) -> list[Reply]:
+        """One message or button from an owner → the replies to show."""
+        turn, clients = await asyncio.to_thread(self._load, owner, incoming.language_hint)
+        text = incoming.text.replace("\x00", "")[:4000] or " "
+        try:
+            await self.runner.handle(turn, text, clients)
+        except (DomainError, LedgerError) as exc:
+            log.info("domain error for owner %s: %s", turn.owner_id, type(exc).__name__)
+            turn.responses.append(render_reply(self.wording, "error_input", turn.language, {}, ()))
+        await asyncio.to_thread(self._save, turn)
+        return [to_reply(r) for r in turn.responses]
+
+
+def render_reply(wording: Wording, template: str, lang: str, context: dict[str, Any],
+                 buttons: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    return {"text": wording.render(f"chat/{lang}/{template}.html.j2", lang, context),
+            "buttons": [{"title": wording.button(k, lang), "payload": p} for k, p in buttons]}
+
+
+def to_reply(response: dict[str, Any]) -> Reply:
+    buttons = tuple(Button(str(b["title"]), str(b["payload"]))
+                    for b in response.get("buttons") or [])
+    return Reply(str(response.get("text") or ""), buttons)
+
+
+def build_assistant(settings: Settings, *, today: date | None = None) -> Assistant:
+    """Everything long-lived, built once: engine (schema upgraded), NLU, actions, wording."""
+    engine = make_engine(settings.database_url)
+    ensure_schema(engine)
+    wording = Wording(settings.templates_dir)
+    install(ActionContext(engine, wording, load_rate_table(settings.rates_dir),
+                          load_ladder(settings.rasa_dir.parent / "ladder.yml"),
+                          settings.default_timezone))
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    nlu = NluModel.train(settings.rasa_dir / "nlu.yml")
+
+    def render(template: str, lang: str, context: dict[str, Any],
+               buttons: Sequence[tuple[str, str]]) -> dict[str, Any]:
+        return render_reply(wording, template, lang, context, buttons)
+
+    runner = Runner(load_rasa(settings.rasa_dir), nlu, executor, render)
+    return Assistant(engine, runner, wording, settings.default_timezone, today)
+
+
+__all__ = ["Assistant", "Channel", "build_assistant"]

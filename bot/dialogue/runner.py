@@ -1,0 +1,210 @@
+"""The embedded runner: a small Rasa core (rules, forms, slot filling) over rasa-sdk actions.
+
+Each owner's tracker lives in the ledger. Actions run in-process through
+`rasa_sdk.executor.ActionExecutor` with the very payload a Rasa server would post to
+`/webhook`, so `relance actions` serves the same behaviour to a real Rasa.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from rasa_sdk.executor import ActionExecutor
+
+from bot.dialogue.rasa_files import RasaDomain
+from bot.nlu.parser import NluModel, is_confident
+
+log = logging.getLogger(__name__)
+
+INTERRUPTIONS = {"what_now", "help", "list_overdue", "ask_penalties", "invoice_status"}
+DATE_SLOTS = {"invoice_date": "past", "due_date": "any", "promise_date": "future"}
+AMOUNT_SLOTS = {"amount", "promise_amount", "payment_amount"}
+ASK_BUTTONS: dict[str, list[tuple[str, str]]] = {
+    "debtor_kind": [("professional", '/add_invoice{"debtor_kind":"professional"}'),
+                    ("consumer", '/add_invoice{"debtor_kind":"consumer"}')],
+    "steps_taken": [("step_none", '/add_invoice{"step":"none"}'),
+                    ("step_call", '/add_invoice{"step":"friendly_call"}'),
+                    ("step_email", '/add_invoice{"step":"first_reminder"}'),
+                    ("step_letter", '/add_invoice{"step":"formal_notice"}')],
+}
+MAX_EVENTS = 200  # the tracker keeps the recent past only
+
+
+@dataclass
+class Turn:
+    """One owner's tracker during one message."""
+
+    owner_id: int
+    language: str
+    today: date
+    events: list[dict[str, Any]]
+    slots: dict[str, Any]
+    active_loop: str | None
+    latest_message: dict[str, Any] = field(default_factory=dict)
+    responses: list[dict[str, Any]] = field(default_factory=list)
+
+    def set_slot(self, name: str, value: Any) -> None:
+        self.slots[name] = value
+        self.events.append({"event": "slot", "name": name, "value": value})
+
+    def as_tracker(self) -> dict[str, Any]:
+        return {
+            "sender_id": f"owner:{self.owner_id}", "slots": dict(self.slots),
+            "latest_message": self.latest_message, "events": list(self.events),
+            "paused": False, "followup_action": None,
+            "active_loop": {"name": self.active_loop} if self.active_loop else {},
+            "latest_action_name": None, "latest_input_channel": "relance",
+        }
+
+
+Render = Callable[[str, str, dict[str, Any], Sequence[tuple[str, str]]], dict[str, Any]]
+
+
+def parse_payload(text: str) -> dict[str, Any] | None:
+    """Rasa's button payload `/intent{"entity": "value"}`, or None when malformed."""
+    body = text.strip()[1:]
+    name, _, raw = body.partition("{")
+    if not name.isidentifier():
+        return None
+    try:
+        values = json.loads("{" + raw) if raw else {}
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(values, dict):
+        return None
+    entities = [{"entity": k, "value": v, "start": 0, "end": 0, "extractor": "payload"}
+                for k, v in values.items() if isinstance(v, (str, int, float))]
+    return {"text": text, "intent": {"name": name, "confidence": 1.0}, "entities": entities,
+            "intent_ranking": [{"name": name, "confidence": 1.0}]}
+
+
+class Runner:
+    def __init__(self, domain: RasaDomain, nlu: NluModel, executor: ActionExecutor,
+                 render: Render) -> None:
+        self.domain, self.nlu, self.executor, self.render = domain, nlu, executor, render
+
+    async def handle(self, turn: Turn, text: str, known_clients: Sequence[str]) -> None:
+        parse = parse_payload(text) if text.startswith("/") else None
+        if parse is None:
+            requested = turn.slots.get("requested_slot")
+            direction = DATE_SLOTS.get(str(requested), "any") if turn.active_loop else "any"
+            parse = self.nlu.parse(text, turn.today, known_clients, direction)
+        intent = str(parse["intent"]["name"])
+        confident = is_confident(parse)  # type: ignore[arg-type]
+        for name in self.domain.mappings:
+            turn.slots.setdefault(name, None)
+        turn.slots.setdefault("requested_slot", None)
+        turn.slots["language"] = turn.language
+        turn.latest_message = {**parse, "metadata": {"today": turn.today.isoformat()}}
+        turn.events.append({"event": "user", "text": text[:2000], "parse_data": {
+            "intent": parse["intent"], "entities": parse["entities"]},
+            "metadata": {"today": turn.today.isoformat()},
+            "timestamp": datetime.now(UTC).timestamp()})
+        if turn.active_loop:
+            await self._in_form(turn, text, parse, intent, confident)
+        elif not confident:
+            self._say(turn, "not_understood", {}, [("what_now", "/what_now"),
+                                                   ("new_invoice", "/add_invoice"),
+                                                   ("help", "/help")])
+        else:
+            await self._follow_rule(turn, parse, intent)
+        del turn.events[:-MAX_EVENTS]
+
+    async def _follow_rule(self, turn: Turn, parse: dict[str, Any], intent: str) -> None:
+        action = self.domain.intent_actions.get(intent, "action_out_of_scope")
+        if action in self.domain.forms:
+            turn.active_loop = action
+            turn.events.append({"event": "active_loop", "name": action})
+            await self._run_form(turn, self._candidates(turn, parse, ""))
+        else:
+            await self.run_action(turn, action)
+
+    async def _in_form(self, turn: Turn, text: str, parse: dict[str, Any], intent: str,
+                       confident: bool) -> None:
+        if intent == "cancel" and confident:
+            await self.run_action(turn, "action_cancel")
+            return
+        candidates = self._candidates(turn, parse, text)
+        # "quoi faire ?" mid-form answers, then asks again; an answer carrying an entity
+        # ("Dupont SARL", "F-117", "1 500 €") is taken as the answer.
+        if confident and intent in INTERRUPTIONS and not parse["entities"]:
+            await self.run_action(turn, self.domain.intent_actions[intent])
+            self._ask(turn, str(turn.slots.get("requested_slot")))
+            return
+        await self._run_form(turn, candidates)
+
+    def _candidates(self, turn: Turn, parse: dict[str, Any], text: str) -> dict[str, Any]:
+        """Slot values this message offers to the active form (Rasa slot mappings)."""
+        form, requested = turn.active_loop, turn.slots.get("requested_slot")
+        entities: dict[str, Any] = {}
+        for entity in parse["entities"]:
+            entities.setdefault(entity["entity"], entity["value"])
+        found: dict[str, Any] = {}
+        used: set[str] = set()
+        slots = list(self.domain.forms.get(form or "", ()))
+        if requested in slots:  # the question asked gets the first pick of the entities
+            slots.remove(requested)
+            slots.insert(0, requested)
+        for slot in slots:
+            for mapping in self.domain.mappings.get(slot, ()):
+                if mapping.active_loop not in (None, form) or slot in found:
+                    continue
+                if (mapping.kind == "from_entity" and mapping.entity in entities
+                        and mapping.entity not in used
+                        and mapping.requested_slot in (None, requested)):
+                    found[slot] = entities[mapping.entity]
+                    used.add(str(mapping.entity))
+                elif (mapping.kind == "from_text" and slot == requested and text
+                      and not text.startswith("/")):
+                    kind = "date" if slot in DATE_SLOTS else "amount" if (
+                        slot in AMOUNT_SLOTS) else None
+                    if kind and kind in entities and kind not in used:
+                        found[slot] = entities[kind]
+                        used.add(kind)
+                    else:
+                        found[slot] = text.strip()[:200]
+        return found
+
+    async def _run_form(self, turn: Turn, candidates: dict[str, Any]) -> None:
+        form = str(turn.active_loop)
+        if candidates:
+            for name, value in candidates.items():
+                turn.set_slot(name, value)
+            await self.run_action(turn, f"validate_{form}")
+        missing = [s for s in self.domain.forms[form] if turn.slots.get(s) is None]
+        if missing:
+            turn.set_slot("requested_slot", missing[0])
+            self._ask(turn, missing[0])
+            return
+        turn.active_loop = None
+        turn.set_slot("requested_slot", None)
+        turn.events.append({"event": "active_loop", "name": None})
+        await self.run_action(turn, self.domain.submit_actions[form])
+
+    def _ask(self, turn: Turn, slot: str) -> None:
+        self._say(turn, self.domain.ask_template(slot), {}, ASK_BUTTONS.get(slot, []))
+
+    def _say(self, turn: Turn, template: str, context: dict[str, Any],
+             buttons: Sequence[tuple[str, str]]) -> None:
+        turn.responses.append(self.render(template, turn.language, context, buttons))
+
+    async def run_action(self, turn: Turn, name: str) -> None:
+        payload = {"next_action": name, "sender_id": f"owner:{turn.owner_id}",
+                   "tracker": turn.as_tracker(), "domain": self.domain.raw,
+                   "version": "3.21.1"}
+        result = await self.executor.run(payload)
+        turn.events.append({"event": "action", "name": name})
+        if result is None:
+            return
+        turn.responses.extend(result.responses)
+        for event in result.events:
+            turn.events.append(event)
+            if event.get("event") == "slot":
+                turn.slots[event["name"]] = event["value"]
+            elif event.get("event") == "active_loop":
+                turn.active_loop = event.get("name")
