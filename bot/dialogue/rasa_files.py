@@ -65,11 +65,11 @@ def _rules(rules: list[dict[str, Any]], forms: dict[str, Any]
     for rule in rules:
         steps = rule.get("steps", [])
         condition = rule.get("condition") or []
-        loop = next((c["active_loop"] for c in condition if "active_loop" in c), None)
+        loop = next((str(c["active_loop"]) for c in condition if "active_loop" in c), "")
         if loop in forms:
-            action = [s["action"] for s in steps if "action" in s and s["action"] != loop]
-            if action:
-                submits[loop] = action[-1]
+            submitted = [s["action"] for s in steps if "action" in s and s["action"] != loop]
+            if submitted:
+                submits[loop] = submitted[-1]
             continue
         intents = [s["intent"] for s in steps if "intent" in s]
         intents += [o["intent"] for s in steps for o in s.get("or", []) if "intent" in o]

@@ -95,7 +95,7 @@ class Runner:
             direction = DATE_SLOTS.get(str(requested), "any") if turn.active_loop else "any"
             parse = self.nlu.parse(text, turn.today, known_clients, direction)
         intent = str(parse["intent"]["name"])
-        confident = is_confident(parse)  # type: ignore[arg-type]
+        confident = is_confident(parse)
         for name in self.domain.mappings:
             turn.slots.setdefault(name, None)
         turn.slots.setdefault("requested_slot", None)
