@@ -8,11 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import form_slots
 from actions.base import say
-
-FORM_SLOTS = ("client", "amount", "invoice_number", "invoice_date", "due_date", "debtor_kind",
-              "steps_taken", "promise_amount", "promise_date", "payment_amount",
-              "requested_slot")
 
 
 class ActionCancel(Action):
@@ -23,4 +20,6 @@ class ActionCancel(Action):
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         active = tracker.active_loop.get("name") if tracker.active_loop else None
         say(dispatcher, tracker, "cancelled", {"was_in_form": bool(active)})
-        return [ActiveLoop(None), *[SlotSet(name, None) for name in FORM_SLOTS]]
+        slots = {s for form in domain.get("forms", {}) for s in form_slots(domain, form)}
+        return [ActiveLoop(None), SlotSet("requested_slot", None),
+                *[SlotSet(name, None) for name in sorted(slots)]]

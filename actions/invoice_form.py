@@ -8,8 +8,8 @@ from typing import Any
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import amount, client_name
 from actions.base import say
-from actions.cases import money_text
 from actions.context import current
 from actions.parsing import KIND_WORDS, STEP_WORDS, as_date, due_from_answer, pick
 
@@ -22,19 +22,11 @@ class ValidateInvoiceForm(FormValidationAction):
 
     def validate_client(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                         domain: dict[str, Any]) -> Slots:
-        name = " ".join(str(value or "").split())
-        if not 0 < len(name) <= 120:
-            say(dispatcher, tracker, "invalid_client")
-            return {"client": None}
-        return {"client": name}
+        return client_name("client", value, dispatcher, tracker)
 
     def validate_amount(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                         domain: dict[str, Any]) -> Slots:
-        amount = money_text(value)
-        if amount is None:
-            say(dispatcher, tracker, "invalid_amount", {"answer": str(value)[:60]})
-            return {"amount": None}
-        return {"amount": str(amount)}
+        return amount("amount", value, dispatcher, tracker)
 
     def validate_invoice_number(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: dict[str, Any]) -> Slots:

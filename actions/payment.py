@@ -10,8 +10,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
+from actions.answers import amount, client_name, form_slots
 from actions.base import say
-from actions.cases import money_text, open_invoices_of_client
+from actions.cases import open_invoices_of_client
 from actions.context import current
 from domain.ledger import InvalidAmount, record_payment
 
@@ -24,15 +25,11 @@ class ValidatePaymentForm(FormValidationAction):
 
     def validate_client(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                         domain: dict[str, Any]) -> Slots:
-        name = " ".join(str(value or "").split())
-        return {"client": name if 0 < len(name) <= 120 else None}
+        return client_name("client", value, dispatcher, tracker)
 
     def validate_payment_amount(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: dict[str, Any]) -> Slots:
-        amount = money_text(value)
-        if amount is None:
-            say(dispatcher, tracker, "invalid_amount", {"answer": str(value)[:60]})
-        return {"payment_amount": str(amount) if amount else None}
+        return amount("payment_amount", value, dispatcher, tracker)
 
 
 class ActionSubmitPayment(Action):
@@ -44,7 +41,7 @@ class ActionSubmitPayment(Action):
         ctx = current()
         owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
         client = str(tracker.get_slot("client"))
-        amount = Decimal(str(tracker.get_slot("payment_amount")))
+        received = Decimal(str(tracker.get_slot("payment_amount")))
 
         def store(session: Session) -> tuple[str, dict[str, str]]:
             invoices = open_invoices_of_client(session, owner_id, client)
@@ -52,15 +49,15 @@ class ActionSubmitPayment(Action):
                 return "no_open_invoice", {"client": client}
             invoice = invoices[0]
             try:
-                record_payment(session, owner_id, invoice.id or 0, amount, today)
+                record_payment(session, owner_id, invoice.id or 0, received, today)
             except InvalidAmount:
                 return "payment_too_large", {
                     "client": client, "number": invoice.number,
                     "remaining": str(invoice.amount - invoice.paid_amount)}
             return "payment_logged", {
-                "client": client, "number": invoice.number, "amount": str(amount),
+                "client": client, "number": invoice.number, "amount": str(received),
                 "remaining": str(invoice.amount - invoice.paid_amount)}
 
         template, context = await ctx.db(store)
         say(dispatcher, tracker, template, context)
-        return [SlotSet(s, None) for s in ("client", "payment_amount")]
+        return [SlotSet(s, None) for s in form_slots(domain, "payment_form")]

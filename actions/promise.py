@@ -11,8 +11,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
+from actions.answers import amount, client_name, form_slots
 from actions.base import say
-from actions.cases import money_text, open_invoices_of_client
+from actions.cases import open_invoices_of_client
 from actions.context import current
 from actions.parsing import as_date
 from domain.ledger import log_interaction, log_promise
@@ -27,15 +28,11 @@ class ValidatePromiseForm(FormValidationAction):
 
     def validate_client(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                         domain: dict[str, Any]) -> Slots:
-        name = " ".join(str(value or "").split())
-        return {"client": name if 0 < len(name) <= 120 else None}
+        return client_name("client", value, dispatcher, tracker)
 
     def validate_promise_amount(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: dict[str, Any]) -> Slots:
-        amount = money_text(value)
-        if amount is None:
-            say(dispatcher, tracker, "invalid_amount", {"answer": str(value)[:60]})
-        return {"promise_amount": str(amount) if amount else None}
+        return amount("promise_amount", value, dispatcher, tracker)
 
     def validate_promise_date(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: dict[str, Any]) -> Slots:
@@ -55,7 +52,7 @@ class ActionSubmitPromise(Action):
         ctx = current()
         owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
         client = str(tracker.get_slot("client"))
-        amount = Decimal(str(tracker.get_slot("promise_amount")))
+        promised_amount = Decimal(str(tracker.get_slot("promise_amount")))
         promised = date.fromisoformat(str(tracker.get_slot("promise_date")))
 
         def store(session: Session) -> str | None:
@@ -65,17 +62,17 @@ class ActionSubmitPromise(Action):
             call = log_interaction(session, owner_id, invoices[0].id, today,
                                    ContactChannel.CALL, Outcome.PROMISE,
                                    ladder_step=LadderStep.FRIENDLY_CALL)
-            log_promise(session, owner_id, invoices[0].id, amount, promised,
+            log_promise(session, owner_id, invoices[0].id, promised_amount, promised,
                         interaction_id=call.id)
             return invoices[0].number
 
         number = await ctx.db(store)
-        clear = [SlotSet(s, None) for s in ("client", "promise_amount", "promise_date")]
+        clear = [SlotSet(s, None) for s in form_slots(domain, "promise_form")]
         if number is None:
             say(dispatcher, tracker, "no_open_invoice", {"client": client},
                 buttons=[("new_invoice", "/add_invoice")])
             return clear
         say(dispatcher, tracker, "promise_logged", {
-            "client": client, "amount": str(amount), "date": promised.isoformat(),
+            "client": client, "amount": str(promised_amount), "date": promised.isoformat(),
             "number": number})
         return clear

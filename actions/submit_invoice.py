@@ -11,6 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
+from actions.answers import form_slots
 from actions.base import say
 from actions.cases import CaseView, case_view, debtor_kind
 from actions.context import current, language
@@ -24,8 +25,6 @@ from domain.ledger import (
 )
 from domain.ledger.enums import ContactChannel, LadderStep, Outcome
 
-FORM_SLOTS = ("client", "amount", "invoice_number", "invoice_date", "due_date", "debtor_kind",
-              "steps_taken")
 STEP_CHANNEL = {"friendly_call": ContactChannel.CALL, "first_reminder": ContactChannel.EMAIL,
                 "formal_notice": ContactChannel.LETTER}
 
@@ -38,7 +37,7 @@ class ActionSubmitInvoice(Action):
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         ctx = current()
         owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
-        slots = {name: tracker.get_slot(name) for name in FORM_SLOTS}
+        slots = {name: tracker.get_slot(name) for name in form_slots(domain, "invoice_form")}
 
         def store(session: Session) -> CaseView:
             client = find_client_by_name(session, owner_id, slots["client"]) or add_client(
@@ -64,5 +63,5 @@ class ActionSubmitInvoice(Action):
         say(dispatcher, tracker, "diagnosis_card", card,
             buttons=[("wording", f'/ask_wording{{"step":"{step}"}}'),
                      ("what_now", "/what_now")] if step else [("what_now", "/what_now")])
-        return [SlotSet(name, None) for name in FORM_SLOTS] + [
+        return [SlotSet(name, None) for name in slots] + [
             SlotSet("invoice_id", float(view.invoice.id or 0))]

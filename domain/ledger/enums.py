@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from domain.ladder import LadderStep
+from domain.parties import DebtorKind
+
+__all__ = ["ClientKind", "LadderStep"]
+
 
 class Channel(StrEnum):
     """Where an owner talks to Relance."""
@@ -17,11 +22,8 @@ class Language(StrEnum):
     EN = "en"
 
 
-class ClientKind(StrEnum):
-    """A professional debtor (B2B rules) or a consumer (B2C rules)."""
-
-    PROFESSIONAL = "professional"
-    CONSUMER = "consumer"
+#: A professional debtor (B2B rules) or a consumer (B2C rules): the legal core's own enum.
+ClientKind = DebtorKind
 
 
 class Tone(StrEnum):
@@ -65,19 +67,6 @@ class Outcome(StrEnum):
     DISPUTE = "dispute"
     PAID = "paid"
     OTHER = "other"
-
-
-class LadderStep(StrEnum):
-    """Steps of the graduated ladder, declared in escalation order (see `step_rank`)."""
-
-    COURTESY_REMINDER = "courtesy_reminder"
-    FRIENDLY_CALL = "friendly_call"
-    FIRST_REMINDER = "first_reminder"
-    FIRM_REMINDER = "firm_reminder"
-    FINAL_DEMAND = "final_demand"
-    FORMAL_NOTICE = "formal_notice"
-    THIRD_PARTY = "third_party"
-    ORDER_FOR_PAYMENT = "order_for_payment"
 
 
 def step_rank(step: LadderStep) -> int:

@@ -17,9 +17,6 @@ RATE_QUANTUM = Decimal("0.0001")
 E = TypeVar("E", bound=StrEnum)
 
 
-def to_cents(value: Decimal) -> Decimal:
-    """Round a Decimal amount to the cent, half up (the one rounding rule of Relance)."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class _QuantizedDecimal(types.TypeDecorator[Decimal]):

@@ -1,0 +1,38 @@
+"""Checks shared by the forms' validation actions: a client name, an amount."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import say
+from actions.cases import money_text
+
+MAX_CLIENT_NAME = 120
+
+
+def client_name(slot: str, value: Any, dispatcher: CollectingDispatcher,
+                tracker: Tracker) -> dict[str, Any]:
+    """A client name with its white space folded, or None and a polite answer."""
+    name = " ".join(str(value or "").split())
+    if not 0 < len(name) <= MAX_CLIENT_NAME:
+        say(dispatcher, tracker, "invalid_client")
+        return {slot: None}
+    return {slot: name}
+
+
+def amount(slot: str, value: Any, dispatcher: CollectingDispatcher,
+           tracker: Tracker) -> dict[str, Any]:
+    """A positive amount as a decimal string, or None and an answer naming what was typed."""
+    parsed = money_text(value)
+    if parsed is None:
+        say(dispatcher, tracker, "invalid_amount", {"answer": str(value)[:60]})
+        return {slot: None}
+    return {slot: str(parsed)}
+
+
+def form_slots(domain: dict[str, Any], form: str) -> list[str]:
+    """The required slots of a form, as domain.yml declares them."""
+    return list(domain.get("forms", {}).get(form, {}).get("required_slots", []))
