@@ -13,28 +13,24 @@ from zoneinfo import ZoneInfo
 from rasa_sdk.executor import ActionExecutor
 from sqlalchemy.engine import Engine
 
-from actions.context import ActionContext, install
 from actions.wording import Wording
 from bot.dialogue.rasa_files import load_rasa
 from bot.dialogue.runner import Runner, Turn
 from bot.nlu.parser import NluModel
 from bot.replies import Button, Channel, Incoming, OwnerKey, Reply
+from bot.services import build_context
 from bot.settings import Settings
 from domain.errors import DomainError
-from domain.ladder import load_ladder
 from domain.ledger import (
     LedgerError,
-    ensure_schema,
     get_or_create_owner,
     list_clients,
     load_conversation,
-    make_engine,
     save_conversation,
     unit_of_work,
 )
 from domain.ledger.enums import Channel as LedgerChannel
 from domain.ledger.enums import Language
-from domain.rates import load_rate_table
 
 log = logging.getLogger(__name__)
 
@@ -93,12 +89,8 @@ def to_reply(response: dict[str, Any]) -> Reply:
 
 def build_assistant(settings: Settings, *, today: date | None = None) -> Assistant:
     """Everything long-lived, built once: engine (schema upgraded), NLU, actions, wording."""
-    engine = make_engine(settings.database_url)
-    ensure_schema(engine)
-    wording = Wording(settings.templates_dir)
-    install(ActionContext(engine, wording, load_rate_table(settings.rates_dir),
-                          load_ladder(settings.rasa_dir.parent / "ladder.yml"),
-                          settings.default_timezone))
+    context = build_context(settings)
+    engine, wording = context.engine, context.wording
     executor = ActionExecutor()
     executor.register_package("actions")
     nlu = NluModel.train(settings.rasa_dir / "nlu.yml")
