@@ -45,22 +45,31 @@ def show(replies: list[Reply]) -> list[Button]:
 
 async def loop(settings: Settings, today: date | None, user: str, lang: str) -> int:
     from bot.dialogue.assistant import build_assistant
+    from bot.nudges.service import ConsoleNudges
 
     assistant = await asyncio.to_thread(build_assistant, settings, today=today)
     owner = OwnerKey(Channel.CONSOLE, user)
     interactive = sys.stdin.isatty()
     buttons = show(await assistant.handle(owner, Incoming("/greet", True, lang)))
+    # Due nudges print between lines; a number then presses the buttons printed last.
+    printed: list[list[Button]] = []
+    nudges = ConsoleNudges(settings, user, lambda replies: printed.append(show(list(replies))))
+    nudges.start()
     while True:
         if interactive:
             print("> ", end="", flush=True)
         line = await asyncio.to_thread(sys.stdin.readline)
         if not line:
+            await nudges.stop()
             return 0
         text = line.strip()
         if not text:
             continue
         if not interactive:
             print(f"> {text}")
+        if printed:
+            buttons = printed.pop()
+            printed.clear()
         if text.isdigit() and 0 < int(text) <= len(buttons):
             incoming = Incoming(buttons[int(text) - 1].payload, True, lang)
         else:

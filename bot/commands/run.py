@@ -8,6 +8,7 @@ from typing import Any
 
 from telegram.error import InvalidToken
 
+from bot.nudges.service import TelegramNudges
 from bot.settings import Settings
 from bot.telegram.app import TelegramConfigError, bot_token, serve
 from bot.telegram.wiring import make_assistant
@@ -29,7 +30,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"relance run: {exc}", file=sys.stderr)
         return 2
     try:
-        serve(settings, assistant, webhook=args.webhook or settings.webhook)
+        serve(settings, assistant, webhook=args.webhook or settings.webhook,
+              nudges=TelegramNudges(settings))
     except TelegramConfigError as exc:
         print(f"relance run: {exc}", file=sys.stderr)
         return 2

@@ -59,13 +59,21 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     on_blocked: OnBlocked | None = None,
     texts: ChannelTexts | None = None,
+    nudges: Any = None,
 ) -> TelegramApp:
-    """The bot, wired to `assistant`. `on_blocked(owner)` hears of owners who blocked it."""
+    """The bot, wired to `assistant`. `on_blocked(owner)` hears of owners who blocked it.
+    `nudges` (bot.nudges.service.TelegramNudges) is started after start-up, stopped at the end."""
     texts = texts or ChannelTexts(settings.templates_dir, settings.default_language)
     channel = TelegramChannel(assistant, texts, ButtonCodec(), Delivery(on_blocked or log_blocked))
 
     async def set_command_menu(app: TelegramApp) -> None:
         await publish_command_menu(app, texts)
+        if nudges is not None:  # the nudge dispatcher, woken by the JobQueue
+            await nudges.start(app)
+
+    async def stop_nudges(app: TelegramApp) -> None:
+        if nudges is not None:
+            await nudges.stop(app)
 
     builder = (
         ApplicationBuilder()
@@ -76,6 +84,7 @@ def build_application(
         .rate_limiter(AIORateLimiter(max_retries=2))
         .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates=64))
         .post_init(set_command_menu)
+        .post_stop(stop_nudges)
     )
     if request is not None:
         builder = builder.request(request)
@@ -162,9 +171,11 @@ def serve(
     webhook: bool,
     request: BaseRequest | None = None,
     on_blocked: OnBlocked | None = None,
+    nudges: Any = None,
 ) -> None:
     """Build the bot and run it until stopped: what `relance run` does."""
-    app = build_application(settings, assistant, request=request, on_blocked=on_blocked)
+    app = build_application(settings, assistant, request=request, on_blocked=on_blocked,
+                            nudges=nudges)
     if webhook:
         run_webhook(app, settings)
     else:

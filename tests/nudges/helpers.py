@@ -7,13 +7,18 @@ reason when the server cannot be reached.
 
 from __future__ import annotations
 
+import asyncio
+import heapq
+import json
 import os
 import sys
 import uuid
-from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from collections.abc import Awaitable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -26,6 +31,8 @@ if str(ROOT) not in sys.path:
 
 from actions.context import ActionContext  # noqa: E402
 from actions.wording import Wording  # noqa: E402
+from bot.nudges.sender import OwnerChat  # noqa: E402
+from bot.replies import Reply  # noqa: E402
 from domain.ladder import load_ladder  # noqa: E402
 from domain.ledger import (  # noqa: E402
     add_client,
@@ -34,13 +41,15 @@ from domain.ledger import (  # noqa: E402
     find_client_by_name,
     get_or_create_owner,
     make_engine,
+    schedule_nudge,
     unit_of_work,
 )
 from domain.ledger.db import normalize_url  # noqa: E402
-from domain.ledger.enums import Channel  # noqa: E402
+from domain.ledger.enums import Channel, NudgeKind  # noqa: E402
 from domain.rates import load_rate_table  # noqa: E402
 
 PG_URL = os.environ.get("RELANCE_TEST_PG_URL", "postgresql+psycopg://root@127.0.0.1:5432/test")
+T = TypeVar("T")
 TUESDAY_10H = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # 10:00 in Paris, a business day
 
 
@@ -122,3 +131,81 @@ def pg_url() -> Iterator[str]:
 
 
 __all__ = ["TUESDAY_10H", "make_context", "make_invoice", "make_owner", "unit_of_work"]
+
+
+class VirtualClock:
+    """Virtual time for the dispatcher: `sleep` parks the caller until `run` advances the
+    clock to its wake-up time, which it does whenever the tasks it drives are waiting."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start, self.t, self.seq = start, 0.0, 0
+        self.waiters: list[tuple[float, int, asyncio.Future[None]]] = []
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=self.t)
+
+    def monotonic(self) -> float:
+        return self.t
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self.waiters, (self.t + seconds, self.seq, future))
+        self.seq += 1
+        await future
+
+    async def run(self, work: Awaitable[T]) -> T:
+        task = asyncio.ensure_future(work)
+        while not task.done():
+            await asyncio.sleep(0.003)  # real time: database threads and tasks progress
+            if self.waiters and not task.done():
+                when, _, future = heapq.heappop(self.waiters)
+                self.t = max(self.t, when)
+                future.set_result(None)
+        return task.result()
+
+
+@dataclass
+class Sent:
+    chat: str
+    at: float
+    replies: list[Reply]
+
+    @property
+    def nudge_ids(self) -> list[int]:
+        ids = []
+        for reply in self.replies:
+            for button in reply.buttons:
+                if button.payload.startswith(("/nudge_snooze", "/nudge_done")):
+                    ids.append(json.loads(button.payload[button.payload.index("{"):])["nudge"])
+        return sorted(set(ids))
+
+
+@dataclass
+class FakeSender:
+    """Records what was sent (with the virtual time); fails on demand."""
+
+    clock: VirtualClock | None = None
+    sent: list[Sent] = field(default_factory=list)
+    failures: list[tuple[str, Exception]] = field(default_factory=list)  # chat, error (once)
+
+    def can_send(self, owner: OwnerChat) -> bool:
+        return owner.channel == "telegram"
+
+    async def send(self, owner: OwnerChat, replies: Sequence[Reply]) -> None:
+        for index, (chat, error) in enumerate(self.failures):
+            if chat == owner.external_id:
+                del self.failures[index]
+                raise error
+        at = self.clock.monotonic() if self.clock else 0.0
+        self.sent.append(Sent(owner.external_id, at, list(replies)))
+
+
+def due_nudge(session: Session, owner_id: int, invoice_id: int | None, kind: NudgeKind,
+              due_at: datetime, key: str, **payload: Any) -> int:
+    nudge = schedule_nudge(session, owner_id, kind, due_at, invoice_id=invoice_id,
+                           payload=payload, dedupe_key=key)
+    assert nudge.id is not None
+    return nudge.id
