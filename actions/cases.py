@@ -15,7 +15,8 @@ from domain.diagnosis import Diagnosis, diagnose
 from domain.ladder import LadderStep, StepDone
 from domain.ledger import list_payments, list_promises
 from domain.ledger.enums import ClientKind, InvoiceStatus, PromiseState
-from domain.ledger.models import Client, Interaction, Invoice
+from domain.ledger.models import Client, Instalment, Interaction, Invoice, PaymentPlan
+from domain.ledger.models import Payment as PaymentRow
 from domain.parties import DebtorKind
 from domain.penalties import Payment
 
@@ -72,7 +73,30 @@ def invoice_case(session: Session, invoice: Invoice, client: Client, today: date
         promise_broken_on=max((p.checked_at.date() for p in broken if p.checked_at),
                               default=None),
         disputed=invoice.status is InvoiceStatus.DISPUTED,
+        payment_plan_active=invoice.status is InvoiceStatus.PAYMENT_PLAN,
+        missed_instalment_on=missed_instalment(session, invoice, today),
     )
+
+
+def missed_instalment(session: Session, invoice: Invoice, today: date) -> date | None:
+    """The due date of the oldest instalment of the invoice's plan still unpaid after the
+    payments received cover the earlier ones (instalments are settled in date order)."""
+    plans = session.exec(select(PaymentPlan).where(
+        PaymentPlan.owner_id == invoice.owner_id, PaymentPlan.invoice_id == invoice.id)).all()
+    if not plans:
+        return None
+    plan = max(plans, key=lambda p: p.id or 0)
+    covered = invoice.paid_amount - sum(
+        (p.amount for p in session.exec(select(PaymentRow).where(
+            PaymentRow.owner_id == invoice.owner_id, PaymentRow.invoice_id == invoice.id,
+            PaymentRow.logged_at < plan.created_at)).all()), Decimal("0"))
+    for instalment in sorted(session.exec(select(Instalment).where(
+            Instalment.owner_id == invoice.owner_id, Instalment.plan_id == plan.id)).all(),
+            key=lambda i: i.due_date):
+        covered -= instalment.amount
+        if covered < 0:
+            return instalment.due_date if instalment.due_date < today else None
+    return None
 
 
 def case_view(ctx: ActionContext, session: Session, invoice: Invoice, today: date) -> CaseView:

@@ -1,15 +1,8 @@
-"""One-template answers: greeting, help, goodbye, thanks, out of scope, not yet available."""
+"""One-template answers: greeting, help, goodbye, thanks, out of scope."""
 
 from __future__ import annotations
 
 from actions.base import RelanceAction
-
-
-class ActionGreet(RelanceAction):
-    template = "greet"
-
-    def name(self) -> str:
-        return "action_greet"
 
 
 class ActionHelp(RelanceAction):
@@ -38,10 +31,3 @@ class ActionOutOfScope(RelanceAction):
 
     def name(self) -> str:
         return "action_out_of_scope"
-
-
-class ActionNotAvailable(RelanceAction):
-    template = "not_available"
-
-    def name(self) -> str:
-        return "action_not_available"

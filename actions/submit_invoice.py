@@ -15,18 +15,15 @@ from actions.answers import form_slots
 from actions.base import say
 from actions.cases import CaseView, case_view, debtor_kind
 from actions.context import current, language
+from actions.steps import record_step
+from domain.ladder import LadderStep
 from domain.ledger import (
     DuplicateInvoice,
     add_client,
     add_invoice,
     find_client_by_name,
     find_invoice_by_number,
-    log_interaction,
 )
-from domain.ledger.enums import ContactChannel, LadderStep, Outcome
-
-STEP_CHANNEL = {"friendly_call": ContactChannel.CALL, "first_reminder": ContactChannel.EMAIL,
-                "formal_notice": ContactChannel.LETTER}
 
 
 class ActionSubmitInvoice(Action):
@@ -52,9 +49,8 @@ class ActionSubmitInvoice(Action):
                 invoice = find_invoice_by_number(session, owner_id, slots["invoice_number"],
                                                  client.id)[0]
             step = slots["steps_taken"]
-            if step in STEP_CHANNEL and invoice.id is not None:
-                log_interaction(session, owner_id, invoice.id, today, STEP_CHANNEL[step],
-                                Outcome.OTHER, ladder_step=LadderStep(step))
+            if step in {s.value for s in LadderStep} and invoice.id is not None:
+                record_step(ctx, session, owner_id, invoice.id, LadderStep(step), today)
             return case_view(ctx, session, invoice, today)
 
         view = await ctx.db(store)

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     rates_dir: Path = PROJECT_ROOT / "data" / "rates"
     rasa_dir: Path = PROJECT_ROOT / "data" / "rasa"
     templates_dir: Path = PROJECT_ROOT / "templates"
+    files_dir: Path = PROJECT_ROOT / "var" / "files"  # where the terminal chat saves files
     default_language: str = "fr"
     default_timezone: str = "Europe/Paris"
     nudge_global_rate: float = 25.0

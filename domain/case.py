@@ -46,6 +46,8 @@ class InvoiceCase:
     promised_date: date | None = None
     promise_broken_on: date | None = None
     disputed: bool = False
+    payment_plan_active: bool = False
+    missed_instalment_on: date | None = None
 
 
 def parse_date(raw: object, field: str) -> date:
@@ -143,6 +145,8 @@ def case_from_json(data: object) -> InvoiceCase:
         promised_date=_opt_date(data, "promised_date"),
         promise_broken_on=_opt_date(data, "promise_broken_on"),
         disputed=bool(_opt_bool(data, "disputed")),
+        payment_plan_active=bool(_opt_bool(data, "payment_plan_active")),
+        missed_instalment_on=_opt_date(data, "missed_instalment_on"),
     )
     check_dates(case)
     return case

@@ -188,6 +188,8 @@ def diagnose(case: InvoiceCase, table: RateTable, ladder: Ladder) -> Diagnosis:
         last_contact=max((s.on for s in case.steps_done), default=None),
         pending_promise_date=case.promised_date if case.promise_broken_on is None else None,
         broken_promise_on=case.promise_broken_on, disputed=case.disputed,
+        payment_plan_active=case.payment_plan_active,
+        missed_instalment_on=case.missed_instalment_on,
         paid=interest.principal_due == 0 and interest.due == 0 and indemnity == 0)
     step = next_step(history, case.today, ladder)
     return Diagnosis(case, due, (case.today - due.due).days, interest, alternative, indemnity,

@@ -27,9 +27,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from sanic import response
     from sanic.request import Request
 
+    from actions.context import install
     from bot.services import build_context
 
-    build_context(settings)
+    install(build_context(settings))
     executor = ActionExecutor()
     executor.register_package("actions")
     app = create_app(executor, cors_origins=[])

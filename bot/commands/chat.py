@@ -12,6 +12,7 @@ import html
 import re
 import sys
 from datetime import date
+from pathlib import Path
 
 from bot.replies import Button, Channel, Incoming, OwnerKey, Reply
 from bot.settings import Settings
@@ -32,10 +33,17 @@ def plain(text: str) -> str:
     return html.unescape(_TAGS.sub("", text.replace("<br>", "\n")))
 
 
-def show(replies: list[Reply]) -> list[Button]:
+def show(replies: list[Reply], files: Path) -> list[Button]:
+    """Print the replies; files (PDF, CSV…) are written under `files` and named."""
     buttons: list[Button] = []
     for reply in replies:
-        print(plain(reply.text))
+        if reply.text:
+            print(plain(reply.text))
+        if reply.attachment is not None:
+            files.mkdir(parents=True, exist_ok=True)
+            target = files / Path(reply.attachment.filename).name
+            target.write_bytes(reply.attachment.content)
+            print(f"  → {target}")
         for button in reply.buttons:
             buttons.append(button)
             print(f"  [{len(buttons)}] {plain(button.title)}")
@@ -50,10 +58,12 @@ async def loop(settings: Settings, today: date | None, user: str, lang: str) -> 
     assistant = await asyncio.to_thread(build_assistant, settings, today=today)
     owner = OwnerKey(Channel.CONSOLE, user)
     interactive = sys.stdin.isatty()
-    buttons = show(await assistant.handle(owner, Incoming("/greet", True, lang)))
+    files = settings.files_dir
+    buttons = show(await assistant.handle(owner, Incoming("/greet", True, lang)), files)
     # Due nudges print between lines; a number then presses the buttons printed last.
     printed: list[list[Button]] = []
-    nudges = ConsoleNudges(settings, user, lambda replies: printed.append(show(list(replies))))
+    nudges = ConsoleNudges(settings, user, lambda replies: printed.append(show(list(replies),
+                                                                                files)))
     nudges.start()
     while True:
         if interactive:
@@ -74,7 +84,7 @@ async def loop(settings: Settings, today: date | None, user: str, lang: str) -> 
             incoming = Incoming(buttons[int(text) - 1].payload, True, lang)
         else:
             incoming = Incoming(text, False, lang)
-        buttons = show(await assistant.handle(owner, incoming))
+        buttons = show(await assistant.handle(owner, incoming), files)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,17 +14,20 @@ from zoneinfo import ZoneInfo
 from rasa_sdk.executor import ActionExecutor
 from sqlalchemy.engine import Engine
 
+from actions.context import install
 from actions.wording import Wording
 from bot.dialogue.rasa_files import load_rasa
 from bot.dialogue.runner import Runner, Turn
 from bot.nlu.parser import NluModel
-from bot.replies import Button, Channel, Incoming, OwnerKey, Reply
+from bot.replies import Attachment, Button, Channel, Incoming, OwnerKey, Reply
 from bot.services import build_context
 from bot.settings import Settings
 from domain.errors import DomainError
 from domain.ledger import (
     LedgerError,
+    NotFound,
     get_or_create_owner,
+    get_owner,
     list_clients,
     load_conversation,
     save_conversation,
@@ -60,6 +64,10 @@ class Assistant:
 
     def _save(self, turn: Turn) -> None:
         with unit_of_work(self.engine) as session:
+            try:
+                get_owner(session, turn.owner_id)
+            except NotFound:  # the owner asked to be forgotten during this turn
+                return
             save_conversation(session, turn.owner_id, turn.events, turn.slots, turn.active_loop)
 
     async def handle(self, owner: OwnerKey, incoming: Incoming) -> list[Reply]:
@@ -82,14 +90,19 @@ def render_reply(wording: Wording, template: str, lang: str, context: dict[str, 
 
 
 def to_reply(response: dict[str, Any]) -> Reply:
+    """A rasa-sdk response (text, buttons, attachment as base64) as a channel Reply."""
     buttons = tuple(Button(str(b["title"]), str(b["payload"]))
                     for b in response.get("buttons") or [])
-    return Reply(str(response.get("text") or ""), buttons)
+    file = response.get("attachment")
+    attachment = Attachment(str(file["filename"]), base64.b64decode(file["base64"]),
+                            str(file["mime_type"])) if isinstance(file, dict) else None
+    return Reply(str(response.get("text") or ""), buttons, attachment)
 
 
 def build_assistant(settings: Settings, *, today: date | None = None) -> Assistant:
     """Everything long-lived, built once: engine (schema upgraded), NLU, actions, wording."""
     context = build_context(settings)
+    install(context)
     engine, wording = context.engine, context.wording
     executor = ActionExecutor()
     executor.register_package("actions")

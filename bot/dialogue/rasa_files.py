@@ -8,6 +8,10 @@ from typing import Any
 
 import yaml
 
+# Intents only buttons send (the buttons of pushed nudges): no NLU examples on purpose.
+BUTTON_ONLY_INTENTS = frozenset({"nudge_done", "nudge_snooze", "invoice_paid", "promise_check"})
+SKIP_PAYLOAD = "/skip"  # a "skip" button: taken as the answer text of the question asked
+
 
 class RasaFileError(ValueError):
     """A Rasa file the runner cannot use; the message names the file and the problem."""
@@ -30,9 +34,10 @@ class RasaDomain:
     intent_actions: dict[str, str] = field(default_factory=dict)  # from rules.yml
     submit_actions: dict[str, str] = field(default_factory=dict)  # form → action
 
-    def ask_template(self, slot: str) -> str:
-        response = self.raw["responses"][f"utter_ask_{slot}"][0]
-        return str(response["custom"]["template"])
+    def ask(self, slot: str) -> tuple[str, list[tuple[str, str]]]:
+        """The question for a form slot: its template and its (title, payload) buttons."""
+        custom = self.raw["responses"][f"utter_ask_{slot}"][0]["custom"]
+        return str(custom["template"]), [(str(t), str(p)) for t, p in custom.get("buttons", [])]
 
 
 def _load(path: Path) -> dict[str, Any]:

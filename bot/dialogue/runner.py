@@ -8,6 +8,7 @@ Each owner's tracker lives in the ledger. Actions run in-process through
 from __future__ import annotations
 
 import json
+import re
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any
 
 from rasa_sdk.executor import ActionExecutor
 
-from bot.dialogue.rasa_files import RasaDomain
+from bot.dialogue.rasa_files import SKIP_PAYLOAD, RasaDomain
 from bot.nlu.parser import NluModel, is_confident
 
 log = logging.getLogger(__name__)
@@ -24,15 +25,9 @@ log = logging.getLogger(__name__)
 INTERRUPTIONS = {"what_now", "help", "list_overdue", "ask_penalties", "invoice_status"}
 DATE_SLOTS = {"invoice_date": "past", "due_date": "any", "promise_date": "future"}
 AMOUNT_SLOTS = {"amount", "promise_amount", "payment_amount"}
-ASK_BUTTONS: dict[str, list[tuple[str, str]]] = {
-    "debtor_kind": [("professional", '/add_invoice{"debtor_kind":"professional"}'),
-                    ("consumer", '/add_invoice{"debtor_kind":"consumer"}')],
-    "steps_taken": [("step_none", '/add_invoice{"step":"none"}'),
-                    ("step_call", '/add_invoice{"step":"friendly_call"}'),
-                    ("step_email", '/add_invoice{"step":"first_reminder"}'),
-                    ("step_letter", '/add_invoice{"step":"formal_notice"}')],
-}
+PAST_CUES = re.compile(r"\b(?:[ée]chue?s?|depuis|overdue|was due|since)\b", re.IGNORECASE)
 MAX_EVENTS = 200  # the tracker keeps the recent past only
+MAX_FOLLOWUPS = 3
 
 
 @dataclass
@@ -93,6 +88,8 @@ class Runner:
         if parse is None:
             requested = turn.slots.get("requested_slot")
             direction = DATE_SLOTS.get(str(requested), "any") if turn.active_loop else "any"
+            if PAST_CUES.search(text):  # "échue le 15/10", "overdue since": a date behind us
+                direction = "past"
             parse = self.nlu.parse(text, turn.today, known_clients, direction)
         intent = str(parse["intent"]["name"])
         confident = is_confident(parse)
@@ -146,6 +143,7 @@ class Runner:
             entities.setdefault(entity["entity"], entity["value"])
         found: dict[str, Any] = {}
         used: set[str] = set()
+        raw_text_slot = None
         slots = list(self.domain.forms.get(form or "", ()))
         if requested in slots:  # the question asked gets the first pick of the entities
             slots.remove(requested)
@@ -160,7 +158,7 @@ class Runner:
                     found[slot] = entities[mapping.entity]
                     used.add(str(mapping.entity))
                 elif (mapping.kind == "from_text" and slot == requested and text
-                      and not text.startswith("/")):
+                      and (not text.startswith("/") or text == SKIP_PAYLOAD)):
                     kind = "date" if slot in DATE_SLOTS else "amount" if (
                         slot in AMOUNT_SLOTS) else None
                     if kind and kind in entities and kind not in used:
@@ -168,15 +166,27 @@ class Runner:
                         used.add(kind)
                     else:
                         found[slot] = text.strip()[:200]
+                        raw_text_slot = slot
+        if raw_text_slot and len(found) > 1:
+            # "non, 1 500 €" corrects another answer: it is not the answer to this question.
+            del found[raw_text_slot]
         return found
 
     async def _run_form(self, turn: Turn, candidates: dict[str, Any]) -> None:
         form = str(turn.active_loop)
-        if candidates:
-            for name, value in candidates.items():
-                turn.set_slot(name, value)
-            await self.run_action(turn, f"validate_{form}")
-        missing = [s for s in self.domain.forms[form] if turn.slots.get(s) is None]
+        for name, value in candidates.items():
+            turn.set_slot(name, value)
+        # Validation runs every turn, as in Rasa: it checks the new values and, when the
+        # action overrides required_slots, names the next slot to ask (None: complete).
+        events = await self.run_action(turn, f"validate_{form}")
+        if turn.active_loop != form:  # the validation action ended the form
+            return
+        chosen = [e for e in events if e.get("event") == "slot"
+                  and e.get("name") == "requested_slot"]
+        if chosen:
+            missing = [chosen[-1]["value"]] if chosen[-1]["value"] else []
+        else:
+            missing = [s for s in self.domain.forms[form] if turn.slots.get(s) is None]
         if missing:
             turn.set_slot("requested_slot", missing[0])
             self._ask(turn, missing[0])
@@ -187,24 +197,38 @@ class Runner:
         await self.run_action(turn, self.domain.submit_actions[form])
 
     def _ask(self, turn: Turn, slot: str) -> None:
-        self._say(turn, self.domain.ask_template(slot), {}, ASK_BUTTONS.get(slot, []))
+        template, buttons = self.domain.ask(slot)
+        self._say(turn, template, {}, buttons)
 
     def _say(self, turn: Turn, template: str, context: dict[str, Any],
              buttons: Sequence[tuple[str, str]]) -> None:
         turn.responses.append(self.render(template, turn.language, context, buttons))
 
-    async def run_action(self, turn: Turn, name: str) -> None:
+    async def run_action(self, turn: Turn, name: str, depth: int = 0) -> list[dict[str, Any]]:
+        """Run one action in-process with the payload a Rasa server would post; apply its
+        events; follow a FollowupAction (a form is activated)."""
         payload = {"next_action": name, "sender_id": f"owner:{turn.owner_id}",
                    "tracker": turn.as_tracker(), "domain": self.domain.raw,
                    "version": "3.21.1"}
         result = await self.executor.run(payload)
         turn.events.append({"event": "action", "name": name})
         if result is None:
-            return
+            return []
         turn.responses.extend(result.responses)
+        followup = None
         for event in result.events:
             turn.events.append(event)
             if event.get("event") == "slot":
                 turn.slots[event["name"]] = event["value"]
             elif event.get("event") == "active_loop":
                 turn.active_loop = event.get("name")
+            elif event.get("event") == "followup":
+                followup = str(event["name"])
+        if followup and depth < MAX_FOLLOWUPS:
+            if followup in self.domain.forms:
+                turn.active_loop = followup
+                turn.events.append({"event": "active_loop", "name": followup})
+                await self._run_form(turn, {})
+            else:
+                await self.run_action(turn, followup, depth + 1)
+        return list(result.events)

@@ -11,16 +11,16 @@ import json
 from bot.replies import Incoming
 
 COMMAND_PAYLOADS: dict[str, str] = {
-    "start": "/start",
-    "nouvelle": "/new_invoice",
+    "start": "/greet",
+    "nouvelle": "/add_invoice",
     "quoifaire": "/what_now",
     "retards": "/list_overdue",
     "promesse": "/log_promise",
     "appel": "/log_call",
-    "paye": "/mark_paid",
-    "client": "/client_status",
+    "paye": "/report_payment",
+    "client": "/invoice_status",
     "reglages": "/settings",
-    "export": "/export",
+    "export": "/export_data",
     "oubli": "/forget_me",
     "aide": "/help",
 }
@@ -29,8 +29,9 @@ ALIASES: dict[str, str] = {"help": "aide", "settings": "reglages"}
 
 
 def command_incoming(command: str, args: list[str], language_hint: str | None) -> Incoming:
-    """`/client Dupont SA` -> `/client_status{"args": "Dupont SA"}` as a payload."""
+    """`/client Dupont SA` -> `/invoice_status{"client": "Dupont SA"}` as a payload: the
+    words after a command name the client it is about."""
     payload = COMMAND_PAYLOADS[ALIASES.get(command, command)]
     if args:
-        payload += json.dumps({"args": " ".join(args)}, ensure_ascii=False)
+        payload += json.dumps({"client": " ".join(args)[:120]}, ensure_ascii=False)
     return Incoming(text=payload, is_payload=True, language_hint=language_hint)

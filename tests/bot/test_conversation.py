@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
-from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pytest
 import yaml
 
-from bot.dialogue.assistant import Assistant, build_assistant
-from bot.replies import Channel, Incoming, OwnerKey
-from bot.settings import Settings
+from bot.dialogue.rasa_files import BUTTON_ONLY_INTENTS
+
+if TYPE_CHECKING:
+    from conftest import Chat
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    db = tmp_path_factory.mktemp("chat") / "relance.db"
-    return build_assistant(Settings(database_url=f"sqlite:///{db}"), today=date(2026, 11, 23))
-
-
-def talk(assistant: Assistant, who: str, *lines: str) -> list[str]:
-    owner = OwnerKey(Channel.CONSOLE, who)
-    out: list[str] = []
-    for line in lines:
-        payload = line.startswith("/")
-        replies = asyncio.run(assistant.handle(owner, Incoming(line, payload)))
-        out.append("\n".join(r.text for r in replies))
-    return out
-
-
-def test_diagnose_an_invoice_with_an_interruption(assistant: Assistant) -> None:
-    out = talk(assistant, "alice", "j ai une facture impayee", "Dupont SARL", "1 250 €",
+def test_diagnose_an_invoice_with_an_interruption(chat: Chat) -> None:
+    out = chat.talk("alice", "j ai une facture impayee", "Dupont SARL", "1 250 €",
                "quoi faire ?", "F-117", "15/09/2026", "30 jours",
                '/add_invoice{"debtor_kind":"professional"}', '/add_invoice{"step":"none"}')
     assert "numéro" in out[3]  # answered "quoi faire", then asked the number again
@@ -44,29 +27,29 @@ def test_diagnose_an_invoice_with_an_interruption(assistant: Assistant) -> None:
     assert "moyenne" in card  # the MEDIUM 2026-S2 rate is shown as such
 
 
-def test_promise_payment_and_overdue_list(assistant: Assistant) -> None:
-    out = talk(assistant, "alice", "Dupont SARL m a promis 500 € vendredi", "mes retards",
+def test_promise_payment_and_overdue_list(chat: Chat) -> None:
+    out = chat.talk("alice", "Dupont SARL m a promis 500 € vendredi", "mes retards",
                "Dupont SARL a payé 200 €")
     assert "vendredi 27 novembre 2026" in out[0]
     assert "F-117" in out[1]
     assert "1\u202f050,00" in out[2]
 
 
-def test_one_liner_consumer_gets_no_indemnity(assistant: Assistant) -> None:
-    out = talk(assistant, "bob", "facture F-118 Martin 3 400 € echue le 15/10", "01/09/2026",
+def test_one_liner_consumer_gets_no_indemnity(chat: Chat) -> None:
+    out = chat.talk("bob", "facture F-118 Martin 3 400 € echue le 15/10", "01/09/2026",
                '/add_invoice{"debtor_kind":"consumer"}', '/add_invoice{"step":"none"}')
     assert "date de la facture" in out[0]
     assert "Intérêts au taux légal" in out[-1] and "Indemnité forfaitaire" not in out[-1]
 
 
-def test_owners_never_see_each_other(assistant: Assistant) -> None:
-    out = talk(assistant, "carol", "mes retards", "Dupont SARL a payé 10 €")
+def test_owners_never_see_each_other(chat: Chat) -> None:
+    out = chat.talk("carol", "mes retards", "Dupont SARL a payé 10 €")
     assert "Dupont" not in out[0]
     assert "n'ai pas de facture" in out[1]
 
 
-def test_cancel_leaves_the_form_and_bad_answers_are_named(assistant: Assistant) -> None:
-    out = talk(assistant, "dave", "nouvelle facture impayée", "Durand", "beaucoup", "annuler")
+def test_cancel_leaves_the_form_and_bad_answers_are_named(chat: Chat) -> None:
+    out = chat.talk("dave", "nouvelle facture impayée", "Durand", "beaucoup", "annuler")
     assert "beaucoup" in out[2] and "montant" in out[2]
     assert "annulé" in out[3]
 
@@ -76,7 +59,8 @@ def test_rasa_files_are_consistent() -> None:
     nlu = yaml.safe_load((ROOT / "data/rasa/nlu.yml").read_text(encoding="utf-8"))
     rules = yaml.safe_load((ROOT / "data/rasa/rules.yml").read_text(encoding="utf-8"))
     with_examples = {item["intent"] for item in nlu["nlu"] if item.get("examples")}
-    assert set(domain["intents"]) <= with_examples
+    assert set(domain["intents"]) - BUTTON_ONLY_INTENTS <= with_examples
+    assert not BUTTON_ONLY_INTENTS & with_examples
     ruled = {s.get("intent") for r in rules["rules"] for s in r["steps"]} | {
         o["intent"] for r in rules["rules"] for s in r["steps"] for o in s.get("or", [])}
     assert set(domain["intents"]) <= ruled

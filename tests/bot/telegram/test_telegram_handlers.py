@@ -34,8 +34,11 @@ async def test_text_goes_to_the_assistant_and_back(harness: Harness) -> None:
     ("/quoifaire", "/what_now"),
     ("/aide", "/help"),
     ("/help", "/help"),
-    ("/start", "/start"),
-    ('/client Dupont & Fils', '/client_status{"args": "Dupont & Fils"}'),
+    ("/start", "/greet"),
+    ("/nouvelle", "/add_invoice"),
+    ("/paye", "/report_payment"),
+    ("/export", "/export_data"),
+    ('/client Dupont & Fils', '/invoice_status{"client": "Dupont & Fils"}'),
 ])
 async def test_commands_become_payloads(harness: Harness, command: str, payload: str) -> None:
     await harness.feed(updates.text(42, command))

@@ -1,0 +1,108 @@
+"""The call form: "j'ai appelé Dupont" — outcome, and for a promise its amount and date."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlmodel import Session
+
+from actions.answers import amount, client_name, form_slots
+from actions.base import say
+from actions.cases import open_invoices_of_client
+from actions.context import current
+from actions.parsing import as_date, pick
+from domain.ledger import log_interaction, log_promise, record_dispute
+from domain.ledger.enums import ContactChannel, LadderStep, Outcome
+
+Slots = dict[str, Any]
+OUTCOME_WORDS = {
+    "promise": ("promis", "promet", "promesse", "paiera", "paie", "payer", "promised", "will pay"),
+    "voicemail": ("messagerie", "répondeur", "repondeur", "message", "voicemail"),
+    "unreachable": ("injoignable", "pas répondu", "pas repondu", "personne", "no answer",
+                    "unreachable"),
+    "dispute": ("conteste", "contestation", "litige", "pas d'accord", "disputes", "dispute"),
+    "answered": ("répondu", "repondu", "parlé", "parle", "eu", "answered", "spoke"),
+}
+STEP_OF = {Outcome.ANSWERED: LadderStep.FRIENDLY_CALL, Outcome.PROMISE: LadderStep.FRIENDLY_CALL,
+           Outcome.DISPUTE: LadderStep.FRIENDLY_CALL}
+
+
+class ValidateCallForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_call_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: dict[str, Any]) -> list[str]:
+        """The promise's amount and date are asked only when the client promised."""
+        if tracker.get_slot("call_outcome") == Outcome.PROMISE.value:
+            return domain_slots
+        return [s for s in domain_slots if s not in ("promise_amount", "promise_date")]
+
+    def validate_client(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        domain: dict[str, Any]) -> Slots:
+        return client_name("client", value, dispatcher, tracker)
+
+    def validate_call_outcome(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: dict[str, Any]) -> Slots:
+        outcome = pick(value, OUTCOME_WORDS)
+        if outcome is None:
+            say(dispatcher, tracker, "invalid_choice")
+        return {"call_outcome": outcome}
+
+    def validate_promise_amount(self, value: Any, dispatcher: CollectingDispatcher,
+                                tracker: Tracker, domain: dict[str, Any]) -> Slots:
+        return amount("promise_amount", value, dispatcher, tracker)
+
+    def validate_promise_date(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: dict[str, Any]) -> Slots:
+        day = as_date(value)
+        if day is None or day < current().today(tracker):
+            say(dispatcher, tracker, "invalid_date", {"answer": str(value)[:60]})
+            return {"promise_date": None}
+        return {"promise_date": day.isoformat()}
+
+
+class ActionSubmitCall(Action):
+    def name(self) -> str:
+        return "action_submit_call"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        ctx = current()
+        owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
+        client = str(tracker.get_slot("client"))
+        outcome = Outcome(str(tracker.get_slot("call_outcome")))
+        raw_amount, raw_date = tracker.get_slot("promise_amount"), tracker.get_slot("promise_date")
+
+        def store(session: Session) -> int | None:
+            invoices = open_invoices_of_client(session, owner_id, client)
+            if not invoices or invoices[0].id is None:
+                return None
+            invoice_id = invoices[0].id
+            call = log_interaction(session, owner_id, invoice_id, today, ContactChannel.CALL,
+                                   outcome, ladder_step=STEP_OF.get(outcome))
+            if outcome is Outcome.PROMISE and raw_amount and raw_date:
+                log_promise(session, owner_id, invoice_id, Decimal(str(raw_amount)),
+                            date.fromisoformat(str(raw_date)), interaction_id=call.id)
+            elif outcome is Outcome.DISPUTE:
+                record_dispute(session, owner_id, invoice_id, "")
+            return invoice_id
+
+        invoice_id = await ctx.db(store)
+        clear = [SlotSet(s, None) for s in form_slots(domain, "call_form")]
+        if invoice_id is None:
+            say(dispatcher, tracker, "no_open_invoice", {"client": client},
+                buttons=[("new_invoice", "/add_invoice")])
+            return clear
+        follow = {Outcome.PROMISE: ("recap_email", "recap_email"),
+                  Outcome.DISPUTE: ("dispute_reply", "dispute_reply")}.get(outcome)
+        say(dispatcher, tracker, "call_logged", {
+            "client": client, "outcome": outcome.value, "amount": raw_amount, "date": raw_date},
+            buttons=[(follow[0], f'/ask_wording{{"invoice":{invoice_id},"step":"{follow[1]}"}}')]
+            if follow else [("what_now", "/what_now")])
+        return [*clear, SlotSet("invoice_id", float(invoice_id))]

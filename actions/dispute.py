@@ -1,0 +1,62 @@
+"""The dispute form: the client contests — reason, proof checklist, a written answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlmodel import Session
+
+from actions.answers import client_name, form_slots
+from actions.base import say
+from actions.cases import open_invoices_of_client
+from actions.context import current
+from domain.ledger import record_dispute
+
+MAX_REASON = 500
+
+
+class ValidateDisputeForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_dispute_form"
+
+    def validate_client(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        domain: dict[str, Any]) -> dict[str, Any]:
+        return client_name("client", value, dispatcher, tracker)
+
+    def validate_dispute_reason(self, value: Any, dispatcher: CollectingDispatcher,
+                                tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        reason = " ".join(str(value or "").split())[:MAX_REASON]
+        return {"dispute_reason": reason or None}
+
+
+class ActionSubmitDispute(Action):
+    def name(self) -> str:
+        return "action_submit_dispute"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        ctx = current()
+        owner_id = await ctx.owner_id(tracker)
+        client, reason = str(tracker.get_slot("client")), str(tracker.get_slot("dispute_reason"))
+
+        def store(session: Session) -> tuple[int, str] | None:
+            invoices = open_invoices_of_client(session, owner_id, client)
+            if not invoices or invoices[0].id is None:
+                return None
+            record_dispute(session, owner_id, invoices[0].id, reason)
+            return invoices[0].id, invoices[0].number
+
+        found = await ctx.db(store)
+        clear = [SlotSet(s, None) for s in form_slots(domain, "dispute_form")]
+        if found is None:
+            say(dispatcher, tracker, "no_open_invoice", {"client": client})
+            return clear
+        invoice_id, number = found
+        say(dispatcher, tracker, "dispute_logged", {"client": client, "number": number,
+                                                    "reason": reason},
+            buttons=[("dispute_reply",
+                      f'/ask_wording{{"invoice":{invoice_id},"step":"dispute_reply"}}')])
+        return [*clear, SlotSet("invoice_id", float(invoice_id))]

@@ -1,0 +1,180 @@
+"""Answers to the buttons of a pushed nudge: done, later, paid, was the promise kept?"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlmodel import Session
+
+from actions.base import say
+from actions.context import current
+from actions.invoices import as_id, entity
+from actions.steps import record_step
+from domain.ladder import LadderStep
+from domain.ledger import (
+    NotFound,
+    get_client,
+    get_invoice,
+    get_nudge,
+    record_payment,
+    resolve_promise,
+    snooze,
+)
+from domain.ledger.enums import PromiseState
+from domain.ledger.models import Promise
+
+Events = list[dict[str, Any]]
+
+
+def _stale(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    say(dispatcher, tracker, "stale_button")
+    return []
+
+
+class ActionNudgeDone(Action):
+    """[C'est fait]: the step of a nudge (or of a wording button) was taken today."""
+
+    def name(self) -> str:
+        return "action_nudge_done"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> Events:
+        ctx = current()
+        owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
+
+        def store(session: Session) -> tuple[str, str] | None:
+            invoice_id, step = as_id(entity(tracker, "invoice")), entity(tracker, "step")
+            nudge_id = as_id(entity(tracker, "nudge"))
+            try:
+                if nudge_id is not None:
+                    nudge = get_nudge(session, owner_id, nudge_id)
+                    invoice_id, step = nudge.invoice_id, nudge.payload.get("step", step)
+                if invoice_id is None or step not in {s.value for s in LadderStep}:
+                    return None
+                invoice = get_invoice(session, owner_id, invoice_id)
+            except NotFound:
+                return None
+            record_step(ctx, session, owner_id, invoice_id, LadderStep(step), today)
+            return invoice.number, str(step)
+
+        done = await ctx.db(store)
+        if done is None:
+            return _stale(dispatcher, tracker)
+        say(dispatcher, tracker, "step_recorded", {"number": done[0], "step": done[1]},
+            buttons=[("what_now", "/what_now")])
+        return []
+
+
+class ActionNudgeSnooze(Action):
+    """[Reporter]: the nudge comes back the next day."""
+
+    def name(self) -> str:
+        return "action_nudge_snooze"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> Events:
+        ctx = current()
+        owner_id = await ctx.owner_id(tracker)
+        nudge_id = as_id(entity(tracker, "nudge"))
+
+        def store(session: Session) -> str | None:
+            if nudge_id is None:
+                return None
+            try:
+                nudge = get_nudge(session, owner_id, nudge_id)
+                later = snooze(session, owner_id, nudge_id, nudge.due_at + timedelta(days=1))
+            except NotFound:
+                return None
+            return later.due_at.isoformat()
+
+        when = await ctx.db(store)
+        if when is None:
+            say(dispatcher, tracker, "snooze_how")
+            return []
+        say(dispatcher, tracker, "snoozed", {"when": when[:10]})
+        return []
+
+
+class ActionInvoicePaid(Action):
+    """[Payée]: what remains due on the invoice was received today."""
+
+    def name(self) -> str:
+        return "action_invoice_paid"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> Events:
+        ctx = current()
+        owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
+        invoice_id = as_id(entity(tracker, "invoice"))
+
+        def store(session: Session) -> dict[str, str] | None:
+            if invoice_id is None:
+                return None
+            try:
+                invoice = get_invoice(session, owner_id, invoice_id)
+            except NotFound:
+                return None
+            remaining = invoice.amount - invoice.paid_amount
+            if remaining > 0:
+                record_payment(session, owner_id, invoice_id, remaining, today)
+            client = get_client(session, owner_id, invoice.client_id)
+            return {"client": client.name, "number": invoice.number, "amount": str(remaining),
+                    "remaining": "0.00"}
+
+        paid = await ctx.db(store)
+        if paid is None:
+            return _stale(dispatcher, tracker)
+        say(dispatcher, tracker, "payment_logged", paid)
+        return []
+
+
+class ActionPromiseCheck(Action):
+    """"Dupont avait promis 500 € pour le 20/11 : reçu ?" — [Oui] [Partiellement] [Non]."""
+
+    def name(self) -> str:
+        return "action_promise_check"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> Events:
+        ctx = current()
+        owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
+        promise_id, result = as_id(entity(tracker, "promise")), entity(tracker, "result")
+        state = {"yes": PromiseState.KEPT, "partial": PromiseState.PARTLY_KEPT,
+                 "no": PromiseState.BROKEN}.get(str(result))
+
+        def store(session: Session) -> tuple[str, int, str] | None:
+            if promise_id is None or state is None:
+                return None
+            try:
+                promise = session.get(Promise, promise_id)
+                if promise is None or promise.owner_id != owner_id:
+                    raise NotFound("Promise", promise_id)
+                invoice = get_invoice(session, owner_id, promise.invoice_id)
+                if state is PromiseState.KEPT:
+                    due = invoice.amount - invoice.paid_amount
+                    if min(promise.amount, due) > Decimal(0):
+                        record_payment(session, owner_id, invoice.id or 0,
+                                       min(promise.amount, due), today)
+                resolve_promise(session, owner_id, promise_id, state)
+            except NotFound:
+                return None
+            client = get_client(session, owner_id, invoice.client_id)
+            return client.name, invoice.id or 0, invoice.number
+
+        found = await ctx.db(store)
+        if found is None:
+            return _stale(dispatcher, tracker)
+        client, invoice_id, number = found
+        say(dispatcher, tracker, f"promise_{state.value if state else 'kept'}",
+            {"client": client, "number": number})
+        if state is PromiseState.PARTLY_KEPT:
+            return [SlotSet("client", client), FollowupAction("payment_form")]
+        if state is PromiseState.BROKEN:
+            return [SlotSet("invoice_id", float(invoice_id)),
+                    FollowupAction("action_invoice_status")]
+        return []

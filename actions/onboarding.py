@@ -1,0 +1,70 @@
+"""Onboarding on first contact: business name, signature, contact details — each skippable.
+
+They sign the emails and letters; "passer" leaves a field empty."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlmodel import Session
+
+from actions.answers import form_slots
+from actions.base import say
+from actions.context import current
+from domain.ledger import update_owner_profile
+
+SKIP_WORDS = {"/skip", "passer", "passe", "skip", "plus tard", "later", "non", "no", "-"}
+MAX_FIELD = 200
+
+
+def _answer(slot: str, value: Any) -> dict[str, Any]:
+    text = " ".join(str(value or "").split())[:MAX_FIELD]
+    return {slot: "" if text.lower() in SKIP_WORDS else text}
+
+
+class ValidateOnboardingForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_onboarding_form"
+
+    def validate_business_name(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        return _answer("business_name", value)
+
+    def validate_signature(self, value: Any, dispatcher: CollectingDispatcher,
+                           tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        return _answer("signature", value)
+
+    def validate_contact(self, value: Any, dispatcher: CollectingDispatcher,
+                         tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        return _answer("contact", value)
+
+
+class ActionSubmitOnboarding(Action):
+    def name(self) -> str:
+        return "action_submit_onboarding"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        ctx = current()
+        owner_id = await ctx.owner_id(tracker)
+        contact = str(tracker.get_slot("contact") or "")
+        changes: dict[str, Any] = {
+            "business_name": str(tracker.get_slot("business_name") or "") or None,
+            "signature": str(tracker.get_slot("signature") or "") or None,
+            "onboarded": True,
+        }
+        if "@" in contact:
+            changes["email"] = contact
+        elif contact:
+            changes["phone"] = contact
+
+        def store(session: Session) -> None:
+            update_owner_profile(session, owner_id, changes)
+
+        await ctx.db(store)
+        say(dispatcher, tracker, "onboarded", {"business_name": changes["business_name"] or ""},
+            buttons=[("new_invoice", "/add_invoice"), ("what_now", "/what_now")])
+        return [SlotSet(s, None) for s in form_slots(domain, "onboarding_form")]

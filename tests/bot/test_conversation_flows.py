@@ -1,0 +1,110 @@
+"""More whole conversations: onboarding, calls, disputes, plans, wording, buttons, account."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from conftest import Chat
+
+NEW_INVOICE = ("facture F-117 Dupont SARL 1 250 € échue le 15/10", "15/09/2026",
+               '/add_invoice{"debtor_kind":"professional"}', '/add_invoice{"step":"none"}')
+
+
+def test_onboarding_is_asked_once_and_signs_the_texts(chat: Chat) -> None:
+    out = chat.talk("olga", "bonjour", "Plomberie Olga", "/skip", "olga@plomberie.fr")
+    assert "nom de votre entreprise" in out[0]
+    assert "Plomberie Olga" in out[3]
+    chat.talk("olga", *NEW_INVOICE)
+    letter = chat.talk("olga", "mail de relance pour Dupont SARL")[0]
+    assert "Objet" in letter and "F-117" in letter and "Plomberie Olga" in letter
+    assert "Plomberie Olga" in chat.talk("olga", "salut")[0]  # no second onboarding
+
+
+def test_correction_during_the_form(chat: Chat) -> None:
+    out = chat.talk("paul", "nouvelle facture impayée", "Martin", "1 250 €", "non, 1 500 €",
+                    "F-9", "01/10/2026", "30 jours", '/add_invoice{"debtor_kind":"consumer"}',
+                    '/add_invoice{"step":"none"}')
+    assert "numéro" in out[3]  # the correction is not taken as the invoice number
+    assert "1\u202f500,00" in out[-1] and "F-9" in out[-1]
+
+
+def test_call_with_a_promise_then_the_promise_check(chat: Chat) -> None:
+    chat.talk("rita", *NEW_INVOICE)
+    out = chat.talk("rita", "j'ai appelé Dupont SARL", '/log_call{"call_outcome":"promise"}',
+                    "500 €", "vendredi")
+    assert "Comment s'est passé" in out[0]
+    assert "vendredi 27 novembre 2026" in out[-1]
+    buttons = [b.payload for r in chat.say("rita", "où en est Dupont SARL ?") for b in r.buttons]
+    assert any("ask_wording" in p for p in buttons)
+    broken = chat.talk("rita", '/promise_check{"promise":1,"result":"no"}')[0]
+    assert "non tenue" in broken and "Prochaine étape" in broken
+
+
+def test_voicemail_and_dispute(chat: Chat) -> None:
+    chat.talk("sam", *NEW_INVOICE)
+    voicemail = chat.talk("sam", "j'ai appelé Dupont SARL", '/log_call{"call_outcome":"voicemail"}')
+    assert "messagerie" in voicemail[-1]
+    out = chat.talk("sam", "Dupont SARL conteste la facture", "travaux pas terminés")
+    assert "travaux pas terminés" in out[-1] and "suspendues" in out[-1]
+    reply = chat.talk("sam", '/ask_wording{"step":"dispute_reply"}')[0]
+    assert "travaux pas terminés" in reply
+
+
+def test_payment_plan_pauses_the_ladder(chat: Chat) -> None:
+    chat.talk("tom", *NEW_INVOICE)
+    out = chat.talk("tom", "Dupont SARL veut payer en plusieurs fois", "3", "05/12/2026")
+    assert "416,66" in out[-1] and "416,68" in out[-1]
+    assert "Rien d'urgent" in chat.talk("tom", "quoi faire ?")[0]
+
+
+def test_formal_notice_dates_consumer_interest(chat: Chat) -> None:
+    out = chat.talk("ugo", "facture F-3 Leroy 2 000 € échue le 10/01", "10/12/2025",
+                    '/add_invoice{"debtor_kind":"consumer"}', '/add_invoice{"step":"none"}')
+    assert "0,00" in out[-1]
+    chat.talk("ugo", '/nudge_done{"invoice":1,"step":"formal_notice"}')  # not ugo's invoice
+    mine = chat.say("ugo", "où en est Leroy ?")
+    invoice_payloads = [b.payload for r in mine for b in r.buttons]
+    invoice_id = invoice_payloads[0].split('"invoice":')[1].split(",")[0]
+    done = chat.talk("ugo", f'/nudge_done{{"invoice":{invoice_id},"step":"formal_notice"}}')
+    assert "F-3" in done[0]
+    status = chat.talk("ugo", "où en est Leroy ?")[0]
+    # The notice is dated today: interest runs from tomorrow, and the card says it was sent.
+    assert "Intérêts au taux légal" in status and "(ils ne courent" not in status
+    assert "n&#39;interrompt pas la prescription" in status
+
+
+def test_forged_ids_never_reach_another_owner(chat: Chat) -> None:
+    chat.talk("victim", *NEW_INVOICE)
+    for payload in ('/invoice_paid{"invoice":1}', '/nudge_done{"invoice":1,"step":"final_demand"}',
+                    '/promise_check{"promise":1,"result":"yes"}', '/nudge_snooze{"nudge":1}',
+                    '/ask_wording{"invoice":1}', '/invoice_status{"invoice":1}'):
+        text = chat.talk("intruder", payload)[0]
+        assert "Dupont SARL" not in text and "250,00" not in text
+    assert "1\u202f306,56" in chat.talk("victim", "mes retards")[0]  # untouched
+
+
+def test_english_conversation(chat: Chat) -> None:
+    out = chat.talk("jane", "I have an unpaid invoice", "Acme Ltd", "€2,400", "INV-7",
+                    "01/09/2026", "30 days", '/add_invoice{"debtor_kind":"professional"}',
+                    '/add_invoice{"step":"none"}', "what should I do now?", lang="en")
+    assert "Which client" in out[0]
+    assert "Total claimable" in out[-2] and "€2,4" in out[-2]
+    assert "To do today" in out[-1] and "Acme Ltd" in out[-1]
+
+
+def test_settings_export_and_forget(chat: Chat) -> None:
+    chat.talk("zoe", *NEW_INVOICE)
+    assert "English" in chat.talk("zoe", '/settings{"language":"en"}')[0]
+    files = [r.attachment for r in chat.say("zoe", "export my data") if r.attachment]
+    assert [f.filename for f in files] == ["relance-export.json", "relance-factures.csv"]
+    assert b"F-117" in files[0].content and b"F-117" in files[1].content
+    assert "cannot be undone" in chat.talk("zoe", "forget me")[0]
+    assert "erased" in chat.talk("zoe", '/forget_me{"confirm":"yes"}')[0]
+    assert "No overdue" in chat.talk("zoe", "mes retards", lang="en")[0]
+
+
+def test_hostile_text_is_data(chat: Chat) -> None:
+    out = chat.talk("mal", "nouvelle facture", "<b>{{7*7}}</b>", "abc", "annuler")
+    assert "49" not in "".join(out)
+    assert "&lt;b&gt;" in out[2] or "montant" in out[2]
