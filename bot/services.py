@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import re
+import sys
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
 from actions.context import ActionContext
+from actions.documents import DocumentError
 from actions.wording import Wording
 from bot.settings import Settings
+from domain.errors import DomainError
 from domain.ladder import load_ladder
-from domain.ledger import ensure_schema, get_or_create_owner, make_engine, unit_of_work
+from domain.ledger import (
+    LedgerError,
+    ensure_schema,
+    get_or_create_owner,
+    make_engine,
+    unit_of_work,
+)
 from domain.ledger.enums import Channel, Language
 from domain.rates import load_rate_table
 
@@ -36,3 +51,67 @@ def console_owner_id(ctx: ActionContext, user: str, lang: str = "fr") -> int:
 def local_today(ctx: ActionContext, fixed: date | None = None) -> date:
     """`fixed` if given, else today in the configured time zone."""
     return fixed or datetime.now(UTC).astimezone(ZoneInfo(ctx.timezone)).date()
+
+
+# --- shared by the document commands (letter, dossier, import, export) -----------------------
+
+class CommandFailed(Exception):
+    """A document command cannot go on: `code` and `params` select the message to print."""
+
+    def __init__(self, code: str, **params: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def parse_today(raw: str | None) -> date | None:
+    if raw is None:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise CommandFailed("bad_date", value=raw[:40]) from None
+
+
+def messages(wording: Wording, lang: str) -> Any:
+    """The macros of templates/documents/<lang>/messages.txt.j2."""
+    return wording.env.get_template(
+        f"documents/{lang if lang in ('fr', 'en') else 'fr'}/messages.txt.j2").module
+
+
+def write_file(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise CommandFailed("unwritable_file", path=str(path),
+                            reason=exc.strerror or type(exc).__name__) from None
+
+
+def safe_name(text: str) -> str:
+    """An invoice number as part of a file name."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "facture"
+
+
+def run_command(settings: Settings, lang: str, work: Callable[[ActionContext], int]) -> int:
+    """Build the context, run `work`; known failures print one clear line and exit 1."""
+    try:
+        ctx = build_context(settings)
+    except (LedgerError, SQLAlchemyError, ArgumentError, OSError) as exc:
+        text = messages(Wording(settings.templates_dir), lang).document_error(
+            "database", {"reason": type(exc).__name__})
+        print(str(text).strip(), file=sys.stderr)
+        return 1
+    try:
+        return work(ctx)
+    except CommandFailed as exc:
+        print(str(messages(ctx.wording, lang).document_error(exc.code, exc.params)).strip(),
+              file=sys.stderr)
+        return 2 if exc.code == "bad_date" else 1
+    except DocumentError as exc:
+        print(str(messages(ctx.wording, lang).document_error(exc.code, exc.params)).strip(),
+              file=sys.stderr)
+        return 1
+    except (LedgerError, DomainError) as exc:
+        print(str(messages(ctx.wording, lang).document_error(type(exc).__name__, {})).strip(),
+              str(exc), file=sys.stderr)
+        return 1

@@ -1,0 +1,91 @@
+"""The formal notice PDF: mentions, the diagnosis' amounts, B2B v. B2C, nothing court-like."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from actions.cases import case_view
+from actions.context import ActionContext
+from actions.documents import DocumentError, formal_notice_pdf, invoice_by_number
+from actions.wording import money, percent
+from domain.ledger import NotFound, record_payment, unit_of_work
+from domain.ledger.enums import ClientKind
+
+from .conftest import TODAY, make_invoice, pdf_text
+
+FORBIDDEN = ("République", "Republique", "huissier", "commissaire de justice", "jugement",
+             "judgment", "bailiff", "tribunal de grande instance", "sceau", "seal")
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+def _letter(ctx: ActionContext, owner_id: int, lang: str, **invoice: object
+            ) -> tuple[str, dict[str, object]]:
+    with unit_of_work(ctx.engine) as session:
+        row = make_invoice(session, owner_id, **invoice)  # type: ignore[arg-type]
+        assert row.id is not None
+        if invoice.get("number") == "F-PART":
+            record_payment(session, owner_id, row.id, Decimal("200.00"), date(2026, 8, 1))
+        started = time.perf_counter()
+        data = formal_notice_pdf(ctx, session, owner_id, row.id, TODAY, lang)
+        elapsed = time.perf_counter() - started
+        diag = case_view(ctx, session, row, TODAY).diagnosis.to_json()
+    assert data.startswith(b"%PDF-") and len(data) < 30_000 and elapsed < 2
+    return _flat(pdf_text(data)), diag
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_professional_letter_states_what_the_diagnosis_says(
+        ctx: ActionContext, owner_id: int, lang: str) -> None:
+    text, diag = _letter(ctx, owner_id, lang, number="F-PART")
+    penalties: dict[str, object] = diag["penalties"]  # type: ignore[assignment]
+    assert ("Mise en demeure" if lang == "fr" else "Formal notice") in text
+    assert "F-PART" in text
+    assert ("8 jours" if lang == "fr" else "8 days") in text
+    assert _flat(money(str(diag["total_claimable"]), lang)) in text
+    assert _flat(money(str(penalties["due"]), lang)) in text
+    for segment in penalties["segments"]:  # type: ignore[attr-defined]
+        assert _flat(percent(segment["rate"], lang)) in text
+        assert _flat(money(segment["amount"], lang)) in text
+    assert diag["indemnity"] == "40.00" and _flat(money("40.00", lang)) in text
+    assert "injonction de payer" in text
+    assert ("tribunal de commerce") in text
+    assert "FR76 3000" in text and "12345678900012" in text and "Lyon" in text
+    for word in FORBIDDEN:
+        assert word.lower() not in text.lower()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_consumer_letter_has_no_indemnity_nor_penalties(
+        ctx: ActionContext, owner_id: int, lang: str) -> None:
+    text, diag = _letter(ctx, owner_id, lang, client="Mme Claire Bernard",
+                         kind=ClientKind.CONSUMER, number="2026-052", merchant=None)
+    assert diag["indemnity"] == "0.00"
+    assert "40,00" not in text and "€40.00" not in text
+    assert "forfaitaire" not in text and "fixed compensation" not in text
+    assert "L441-10" not in text
+    assert ("taux légal" if lang == "fr" else "statutory interest") in text
+    assert "tribunal judiciaire" in text
+    assert _flat(money("1250.00", lang)) in text
+
+
+def test_lookup_errors_and_owner_scope(ctx: ActionContext, owner_id: int) -> None:
+    with unit_of_work(ctx.engine) as session:
+        row = make_invoice(session, owner_id)
+        make_invoice(session, owner_id, client="Autre SAS", number="F-2026-118")
+        with pytest.raises(DocumentError) as ambiguous:
+            invoice_by_number(session, owner_id, "F-2026-118")
+        assert ambiguous.value.code == "invoice_ambiguous"
+        assert invoice_by_number(session, owner_id, "F-2026-118", "autre sas").client_id != (
+            row.client_id)
+        with pytest.raises(DocumentError):
+            invoice_by_number(session, owner_id, "F-404")
+        assert row.id is not None
+        with pytest.raises(NotFound):  # another owner's invoice is not found, not leaked
+            formal_notice_pdf(ctx, session, owner_id + 1000, row.id, TODAY, "fr")
