@@ -115,6 +115,7 @@ class Diagnosis:
                 "step": self.next.step.value if self.next.step else None,
                 "due_on": self.next.due_on.isoformat() if self.next.due_on else None,
                 "pause": self.next.pause.value,
+                "is_due": self.next.is_due(self.case.today),
                 "channel": self.next.channel,
                 "tone": self.next.tone,
             },

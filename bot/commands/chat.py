@@ -25,6 +25,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--today", help="fix the date (YYYY-MM-DD)")
     parser.add_argument("--user", default="local", help="console user name (default: local)")
     parser.add_argument("--lang", choices=["fr", "en"], default="fr")
+    parser.add_argument("--demo", action="store_true", help="start with a few sample invoices")
     parser.set_defaults(handler=run)
 
 
@@ -51,11 +52,16 @@ def show(replies: list[Reply], files: Path) -> list[Button]:
     return buttons
 
 
-async def loop(settings: Settings, today: date | None, user: str, lang: str) -> int:
+async def loop(settings: Settings, today: date | None, user: str, lang: str,
+               demo: bool = False) -> int:
     from bot.dialogue.assistant import build_assistant
     from bot.nudges.service import ConsoleNudges
 
     assistant = await asyncio.to_thread(build_assistant, settings, today=today)
+    if demo:
+        from bot.demo import seed_demo
+
+        await asyncio.to_thread(seed_demo, assistant.engine, user, assistant.today(), lang)
     owner = OwnerKey(Channel.CONSOLE, user)
     interactive = sys.stdin.isatty()
     files = settings.files_dir
@@ -94,6 +100,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"relance chat: --today must be YYYY-MM-DD, not {args.today!r}", file=sys.stderr)
         return 2
     try:
-        return asyncio.run(loop(settings, today, args.user, args.lang))
+        return asyncio.run(loop(settings, today, args.user, args.lang, args.demo))
     except KeyboardInterrupt:
         return 0
