@@ -89,3 +89,15 @@ def test_lookup_errors_and_owner_scope(ctx: ActionContext, owner_id: int) -> Non
         assert row.id is not None
         with pytest.raises(NotFound):  # another owner's invoice is not found, not leaked
             formal_notice_pdf(ctx, session, owner_id + 1000, row.id, TODAY, "fr")
+
+
+def test_no_letter_before_the_due_date_or_once_paid(ctx: ActionContext, owner_id: int) -> None:
+    with unit_of_work(ctx.engine) as session:
+        early = make_invoice(session, owner_id, number="F-EARLY", due=date(2026, 12, 15))
+        paid = make_invoice(session, owner_id, client="Payeur SARL", number="F-PAID")
+        assert early.id is not None and paid.id is not None
+        record_payment(session, owner_id, paid.id, Decimal("1250.00"), date(2026, 6, 1))
+        for invoice_id, code in ((early.id, "not_yet_due"), (paid.id, "nothing_due")):
+            with pytest.raises(DocumentError) as refused:
+                formal_notice_pdf(ctx, session, owner_id, invoice_id, TODAY, "fr")
+            assert refused.value.code == code
