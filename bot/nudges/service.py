@@ -88,9 +88,12 @@ class JobQueueWakeup:
 
     def start(self) -> None:
         self.dispatcher.on_next_due = self.next_due
-        self.job_queue.run_repeating(self._wake, interval=self.poll_seconds, first=0, name=SWEEP,
+        self.job_queue.run_repeating(self._wake, interval=self.poll_seconds, name=SWEEP,
                                      job_kwargs={"misfire_grace_time": None, "coalesce": True,
                                                  "max_instances": 1})
+        # At once too (PTB's `first=0` waits a whole interval): what fell due while down.
+        self.job_queue.run_once(self._wake, when=0.05, name=NEXT,
+                                job_kwargs={"misfire_grace_time": None})
 
     def next_due(self, when: datetime | None) -> None:
         for job in self.job_queue.get_jobs_by_name(NEXT):

@@ -9,4 +9,5 @@ _ROOT = str(Path(__file__).resolve().parents[2])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from tests.fakebotapi.conftest import fake_api  # noqa: E402, F401
 from tests.nudges.helpers import ctx, db_url, engine, pg_url  # noqa: E402, F401
