@@ -55,3 +55,4 @@ class Incoming:
     is_payload: bool = False
     language_hint: str | None = None
     attachment: Attachment | None = field(default=None)
+    update_id: int | None = None  # Telegram's, to handle a redelivered update only once

@@ -12,6 +12,7 @@ from bot.nudges.service import TelegramNudges
 from bot.settings import Settings
 from bot.telegram.app import TelegramConfigError, bot_token, serve
 from bot.telegram.wiring import make_assistant
+from domain.ledger import LedgerUnavailable
 
 
 def register(subparsers: Any) -> None:
@@ -26,12 +27,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         bot_token(settings)
         assistant = make_assistant(settings)
-    except RuntimeError as exc:  # TelegramConfigError, or no dialogue layer yet
+    except (RuntimeError, LedgerUnavailable) as exc:  # no token, or no database
         print(f"relance run: {exc}", file=sys.stderr)
         return 2
     try:
         serve(settings, assistant, webhook=args.webhook or settings.webhook,
-              nudges=TelegramNudges(settings))
+              on_blocked=assistant.mark_blocked, nudges=TelegramNudges(settings))
     except TelegramConfigError as exc:
         print(f"relance run: {exc}", file=sys.stderr)
         return 2

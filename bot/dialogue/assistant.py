@@ -26,15 +26,19 @@ from domain.errors import DomainError
 from domain.ledger import (
     LedgerError,
     NotFound,
+    find_owner,
     get_or_create_owner,
     get_owner,
     list_clients,
     load_conversation,
+    record_update_processed,
     save_conversation,
     unit_of_work,
+    update_owner_profile,
 )
 from domain.ledger.enums import Channel as LedgerChannel
 from domain.ledger.enums import Language
+from domain.ledger.models import ProcessedUpdate
 
 log = logging.getLogger(__name__)
 
@@ -56,22 +60,35 @@ class Assistant:
                                       owner.external_id, Language(hint if hint in ("fr", "en")
                                                                   else "fr"))
             assert row.id is not None
+            if row.blocked:  # they write again: they unblocked the bot
+                update_owner_profile(session, row.id, {"blocked": False})
             conversation = load_conversation(session, row.id)
             clients = [c.name for c in list_clients(session, row.id)]
             turn = Turn(row.id, row.language.value, self.today(), list(conversation.events),
                         dict(conversation.slots), conversation.active_loop)
         return turn, clients
 
-    def _save(self, turn: Turn) -> None:
+    def _save(self, turn: Turn, update_id: int | None) -> None:
         with unit_of_work(self.engine) as session:
+            if update_id is not None:
+                record_update_processed(session, update_id)
             try:
                 get_owner(session, turn.owner_id)
             except NotFound:  # the owner asked to be forgotten during this turn
                 return
             save_conversation(session, turn.owner_id, turn.events, turn.slots, turn.active_loop)
 
+    def _seen(self, update_id: int) -> bool:
+        with unit_of_work(self.engine, write=False) as session:
+            return session.get(ProcessedUpdate, update_id) is not None
+
     async def handle(self, owner: OwnerKey, incoming: Incoming) -> list[Reply]:
-        """One message or button from an owner → the replies to show."""
+        """One message or button from an owner → the replies to show. A Telegram update
+        delivered twice is handled once: its id is stored with the conversation."""
+        if incoming.update_id is not None and await asyncio.to_thread(
+                self._seen, incoming.update_id):
+            log.info("update %s already handled", incoming.update_id)
+            return []
         turn, clients = await asyncio.to_thread(self._load, owner, incoming.language_hint)
         text = incoming.text.replace("\x00", "")[:4000] or " "
         try:
@@ -79,8 +96,20 @@ class Assistant:
         except (DomainError, LedgerError) as exc:
             log.info("domain error for owner %s: %s", turn.owner_id, type(exc).__name__)
             turn.responses.append(render_reply(self.wording, "error_input", turn.language, {}, ()))
-        await asyncio.to_thread(self._save, turn)
+        await asyncio.to_thread(self._save, turn, incoming.update_id)
         return [to_reply(r) for r in turn.responses]
+
+    async def mark_blocked(self, owner: OwnerKey) -> None:
+        """The owner blocked the bot: remember it, so nothing is pushed to them any more."""
+
+        def mark() -> None:
+            with unit_of_work(self.engine) as session:
+                row = find_owner(session, LedgerChannel(owner.channel.value), owner.external_id)
+                if row is not None and row.id is not None:
+                    update_owner_profile(session, row.id, {"blocked": True})
+
+        await asyncio.to_thread(mark)
+        log.warning("owner %s blocked the bot; their nudges stop", owner.external_id)
 
 
 def render_reply(wording: Wording, template: str, lang: str, context: dict[str, Any],

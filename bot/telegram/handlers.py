@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
@@ -95,6 +96,7 @@ class TelegramChannel:
 
     async def converse(self, update: Update, context: Context, incoming: Incoming) -> None:
         assert update.effective_chat is not None
+        incoming = replace(incoming, update_id=update.update_id)
         chat_id = update.effective_chat.id
         owner = owner_of(update)
         async with typing(context.bot, chat_id):

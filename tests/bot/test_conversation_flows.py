@@ -108,3 +108,24 @@ def test_hostile_text_is_data(chat: Chat) -> None:
     out = chat.talk("mal", "nouvelle facture", "<b>{{7*7}}</b>", "abc", "annuler")
     assert "49" not in "".join(out)
     assert "&lt;b&gt;" in out[2] or "montant" in out[2]
+
+
+def test_a_redelivered_update_is_handled_once_and_blocking_is_remembered(chat: Chat) -> None:
+    import asyncio
+
+    from bot.replies import Channel, Incoming, OwnerKey
+    from domain.ledger import find_owner, unit_of_work
+    from domain.ledger.enums import Channel as LedgerChannel
+
+    owner = OwnerKey(Channel.TELEGRAM, "555")
+    first = asyncio.run(chat.assistant.handle(owner, Incoming("mes retards", update_id=9001)))
+    again = asyncio.run(chat.assistant.handle(owner, Incoming("mes retards", update_id=9001)))
+    assert first and again == []
+    asyncio.run(chat.assistant.mark_blocked(owner))
+    with unit_of_work(chat.assistant.engine) as session:
+        row = find_owner(session, LedgerChannel.TELEGRAM, "555")
+        assert row is not None and row.blocked
+    asyncio.run(chat.assistant.handle(owner, Incoming("bonjour", update_id=9002)))
+    with unit_of_work(chat.assistant.engine) as session:
+        row = find_owner(session, LedgerChannel.TELEGRAM, "555")
+        assert row is not None and not row.blocked  # writing again means unblocked

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 
 import pytest
 from pydantic import SecretStr
@@ -11,20 +10,12 @@ from pydantic import SecretStr
 from bot.commands import run
 from bot.settings import Settings
 from bot.telegram.app import TelegramConfigError, run_webhook, webhook_secret
-from bot.telegram.wiring import make_assistant
 
 
 def test_refuses_without_a_token(capsys: pytest.CaptureFixture[str]) -> None:
     settings = Settings(_env_file=None, telegram_bot_token=None)  # type: ignore[call-arg]
     assert run.run(argparse.Namespace(webhook=False), settings) == 2
     assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
-
-
-@pytest.mark.skipif(importlib.util.find_spec("bot.dialogue") is not None,
-                    reason="the dialogue layer exists")
-def test_without_dialogue_layer_the_factory_says_so() -> None:
-    with pytest.raises(RuntimeError, match="dialogue layer not available"):
-        make_assistant(Settings(_env_file=None))  # type: ignore[call-arg]
 
 
 def test_webhook_secret_is_checked_or_generated() -> None:
