@@ -9,9 +9,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
+from actions.account import attachment
 from actions.base import say
 from actions.cases import CaseView, case_view
 from actions.context import current, language
+from actions.documents import ageing_png
+from actions.invoices import entity
 from domain.ledger import get_invoice, overdue_invoices
 
 SHOWN = 15
@@ -31,6 +34,10 @@ class ActionListOverdue(Action):
                     for r in overdue_invoices(session, owner_id, today)]
 
         cases = await ctx.db(views, write=False)
+        chart = None
+        if entity(tracker, "chart") and cases:
+            chart = await ctx.db(lambda s: ageing_png(ctx, s, owner_id, today,
+                                                      language(tracker)), write=False)
         lang = language(tracker)
         zero = Decimal("0.00")
         say(dispatcher, tracker, "overdue_list", {
@@ -38,5 +45,8 @@ class ActionListOverdue(Action):
             "more": max(0, len(cases) - SHOWN),
             "total_due": str(sum((c.diagnosis.interest.principal_due for c in cases), zero)),
             "total_penalties": str(sum((c.diagnosis.interest.due for c in cases), zero)),
-            "total_claimable": str(sum((c.diagnosis.total_claimable for c in cases), zero))})
+            "total_claimable": str(sum((c.diagnosis.total_claimable for c in cases), zero))},
+            buttons=[("chart", '/list_overdue{"chart":"yes"}')] if cases and not chart else [])
+        if chart is not None:
+            dispatcher.utter_message(attachment=attachment("retards.png", "image/png", chart))
         return []

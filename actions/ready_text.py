@@ -13,6 +13,7 @@ from sqlmodel import Session
 from actions.base import say
 from actions.cases import case_view
 from actions.context import current, language
+from actions.files import document_for_step
 from actions.invoices import entity, resolve_invoice
 from actions.parsing import pick
 from domain.ladder import LadderStep
@@ -84,9 +85,14 @@ class ActionWording(Action):
         step = chosen_text(asked, entity(tracker, "step"), context["diag"]["next_step"]["step"])
         text = ctx.wording.render(f"wording/{lang}/{step}.txt.j2", lang, context)
         invoice_id = context["invoice"]["id"]
+        number = context["invoice"]["number"]
+        pdf = await ctx.db(lambda s: document_for_step(s, owner_id, invoice_id, number, step,
+                                                       tracker), write=False)
         say(dispatcher, tracker, "ready_text", {"step": step, "text": text,
                                                 "number": context["invoice"]["number"],
                                                 "client": context["client"]["name"]},
             buttons=[("step_done", f'/nudge_done{{"invoice":{invoice_id},"step":"{step}"}}')]
             if step in {s.value for s in LadderStep} else [])
+        if pdf is not None:
+            dispatcher.utter_message(attachment=pdf)
         return [SlotSet("invoice_id", float(invoice_id))]

@@ -22,6 +22,7 @@ from bot.nlu.parser import NluModel
 from bot.replies import Attachment, Button, Channel, Incoming, OwnerKey, Reply
 from bot.services import build_context
 from bot.settings import Settings
+from domain.csv_import import MAX_BYTES
 from domain.errors import DomainError
 from domain.ledger import (
     LedgerError,
@@ -92,7 +93,10 @@ class Assistant:
         turn, clients = await asyncio.to_thread(self._load, owner, incoming.language_hint)
         text = incoming.text.replace("\x00", "")[:4000] or " "
         try:
-            await self.runner.handle(turn, text, clients)
+            if incoming.attachment is not None:
+                await self.runner.handle_file(turn, incoming.attachment.content, MAX_BYTES)
+            else:
+                await self.runner.handle(turn, text, clients)
         except (DomainError, LedgerError) as exc:
             log.info("domain error for owner %s: %s", turn.owner_id, type(exc).__name__)
             turn.responses.append(render_reply(self.wording, "error_input", turn.language, {}, ()))

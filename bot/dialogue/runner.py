@@ -7,9 +7,10 @@ Each owner's tracker lives in the ledger. Actions run in-process through
 
 from __future__ import annotations
 
+import base64
 import json
-import re
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -111,6 +112,17 @@ class Runner:
         else:
             await self._follow_rule(turn, parse, intent)
         del turn.events[:-MAX_EVENTS]
+
+    async def handle_file(self, turn: Turn, content: bytes, max_bytes: int) -> None:
+        """A file from the owner (a CSV of invoices): kept in the tracker, then previewed.
+        Beyond `max_bytes` only its size is kept, for the refusal to name it."""
+        kept = content if len(content) <= max_bytes else b""
+        turn.slots["language"] = turn.language
+        turn.latest_message = {"text": "", "intent": {"name": "import_file", "confidence": 1.0},
+                               "entities": [], "metadata": {"today": turn.today.isoformat()}}
+        turn.set_slot("pending_import", {"size": len(content),
+                                         "base64": base64.b64encode(kept).decode("ascii")})
+        await self.run_action(turn, "action_import_preview")
 
     async def _follow_rule(self, turn: Turn, parse: dict[str, Any], intent: str) -> None:
         action = self.domain.intent_actions.get(intent, "action_out_of_scope")

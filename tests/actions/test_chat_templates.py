@@ -40,7 +40,8 @@ def sample_context(debtor: str) -> dict[str, Any]:
                                                              "amount": "416.66"}],
             "step": "first_reminder", "text": "Objet : <rappel>", "when": "2026-11-24",
             "rows": 8, "invoices": 1, "max": 24, "language": "fr", "nudges_paused": False,
-            "digest_time": "09:00", "timezone": "Europe/Paris", "changed": True}
+            "digest_time": "09:00", "timezone": "Europe/Paris", "changed": True,
+            "ok": True, "created": 3, "skipped": 1, "clients": 2}
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

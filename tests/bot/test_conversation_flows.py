@@ -129,3 +129,31 @@ def test_a_redelivered_update_is_handled_once_and_blocking_is_remembered(chat: C
     with unit_of_work(chat.assistant.engine) as session:
         row = find_owner(session, LedgerChannel.TELEGRAM, "555")
         assert row is not None and not row.blocked  # writing again means unblocked
+
+
+def test_letter_chart_and_csv_import_as_files(chat: Chat) -> None:
+    import asyncio
+
+    from bot.replies import Attachment, Channel, Incoming, OwnerKey
+
+    chat.talk("yann", *NEW_INVOICE)
+    replies = chat.say("yann", "la lettre de mise en demeure pour Dupont SARL")
+    files = [r.attachment for r in replies if r.attachment]
+    assert "Mise en demeure" in replies[0].text
+    assert files and files[0].filename.endswith(".pdf") and files[0].content.startswith(b"%PDF")
+    overdue = chat.say("yann", "mes retards")
+    chart = [b.payload for r in overdue for b in r.buttons if "chart" in b.payload][0]
+    png = [r.attachment for r in chat.say("yann", chart) if r.attachment][0]
+    assert png.content.startswith(b"\x89PNG")
+    csv = ("N° facture;Client;Montant TTC;Date facture;Échéance;Type client\n"
+           "F-200;Garage Roux;2 400,00;01/09/2026;01/10/2026;professionnel\n"
+           "F-201;Mme Blanc;abc;01/09/2026;01/10/2026;particulier\n").encode("cp1252")
+    owner = OwnerKey(Channel.CONSOLE, "yann")
+    upload = Incoming("", attachment=Attachment("factures.csv", csv, "text/csv"))
+    preview = asyncio.run(chat.assistant.handle(owner, upload))
+    assert "F-200" in preview[0].text and "Ligne 3" in preview[0].text
+    assert "Garage" not in chat.talk("yann", "mes retards")[0]  # nothing stored yet
+    done = chat.talk("yann", "/import_confirm")[0]
+    assert "1 facture(s) ajoutée(s)" in done
+    assert "Garage Roux" in chat.talk("yann", "mes retards")[0]
+    assert "pas de fichier" in chat.talk("yann", "/import_confirm")[0]  # confirmed once only
