@@ -16,6 +16,7 @@ from actions.base import say
 from actions.cases import open_invoices_of_client
 from actions.context import current
 from actions.parsing import as_date, pick
+from actions.replan import replan
 from domain.ledger import log_interaction, log_promise, record_dispute
 from domain.ledger.enums import ContactChannel, LadderStep, Outcome
 
@@ -91,6 +92,7 @@ class ActionSubmitCall(Action):
                             date.fromisoformat(str(raw_date)), interaction_id=call.id)
             elif outcome is Outcome.DISPUTE:
                 record_dispute(session, owner_id, invoice_id, "")
+            replan(session, owner_id, invoice_id, tracker)
             return invoice_id
 
         invoice_id = await ctx.db(store)

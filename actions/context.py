@@ -52,6 +52,17 @@ class ActionContext:
             return date.fromisoformat(str(metadata["today"]))
         return datetime.now(UTC).astimezone(ZoneInfo(self.timezone)).date()
 
+    def now(self, tracker: Tracker) -> datetime:
+        """The instant of the message (aware UTC). With a fixed day (`--today`), that day at
+        the current time of day, so that plans made in a test or a demo are reproducible."""
+        now = datetime.now(UTC)
+        metadata = tracker.latest_message.get("metadata") or {}
+        if isinstance(metadata, dict) and metadata.get("today"):
+            local = now.astimezone(ZoneInfo(self.timezone))
+            day = date.fromisoformat(str(metadata["today"]))
+            return local.replace(year=day.year, month=day.month, day=day.day).astimezone(UTC)
+        return now
+
     async def owner_id(self, tracker: Tracker) -> int:
         """The ledger owner behind the tracker. A real Rasa's sender id is a Telegram chat id."""
         sender = tracker.sender_id

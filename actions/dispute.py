@@ -13,6 +13,7 @@ from actions.answers import client_name, form_slots
 from actions.base import say
 from actions.cases import open_invoices_of_client
 from actions.context import current
+from actions.replan import replan
 from domain.ledger import record_dispute
 
 MAX_REASON = 500
@@ -47,6 +48,7 @@ class ActionSubmitDispute(Action):
             if not invoices or invoices[0].id is None:
                 return None
             record_dispute(session, owner_id, invoices[0].id, reason)
+            replan(session, owner_id, invoices[0].id, tracker)
             return invoices[0].id, invoices[0].number
 
         found = await ctx.db(store)

@@ -16,11 +16,13 @@ from actions.base import say
 from actions.context import current, language
 from actions.documents import (
     DocumentError,
+    ImportResult,
     apply_import,
     dossier_pdf,
     formal_notice_pdf,
     preview_import,
 )
+from actions.nudge_planner import replan_owner
 from domain.csv_import import MAX_BYTES, ImportPreview
 
 PREVIEW_ROWS = 5
@@ -96,7 +98,12 @@ class ActionImportConfirm(Action):
             say(dispatcher, tracker, "import_nothing")
             return [SlotSet("pending_import", None)]
         owner_id = await ctx.owner_id(tracker)
-        result = await ctx.db(lambda s: apply_import(s, owner_id, preview))
+        def store(session: Session) -> ImportResult:
+            result = apply_import(session, owner_id, preview)
+            replan_owner(ctx, session, owner_id, ctx.now(tracker))  # their nudges, at once
+            return result
+
+        result = await ctx.db(store)
         say(dispatcher, tracker, "import_done", {
             "created": result.created, "skipped": result.skipped_existing,
             "clients": result.clients_created},

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -14,6 +14,8 @@ from sqlmodel import Session
 from actions.base import say
 from actions.context import current
 from actions.invoices import as_id, entity
+from actions.nudge_planner import snooze_nudge
+from actions.replan import replan
 from actions.steps import record_step
 from domain.ladder import LadderStep
 from domain.ledger import (
@@ -21,9 +23,9 @@ from domain.ledger import (
     get_client,
     get_invoice,
     get_nudge,
+    get_owner,
     record_payment,
     resolve_promise,
-    snooze,
 )
 from domain.ledger.enums import PromiseState
 from domain.ledger.models import Promise
@@ -60,6 +62,7 @@ class ActionNudgeDone(Action):
             except NotFound:
                 return None
             record_step(ctx, session, owner_id, invoice_id, LadderStep(step), today)
+            replan(session, owner_id, invoice_id, tracker)
             return invoice.number, str(step)
 
         done = await ctx.db(store)
@@ -86,11 +89,11 @@ class ActionNudgeSnooze(Action):
             if nudge_id is None:
                 return None
             try:
-                nudge = get_nudge(session, owner_id, nudge_id)
-                later = snooze(session, owner_id, nudge_id, nudge.due_at + timedelta(days=1))
+                later = snooze_nudge(ctx, session, owner_id, nudge_id, ctx.now(tracker))
             except NotFound:
                 return None
-            return later.due_at.isoformat()
+            zone = ZoneInfo(get_owner(session, owner_id).timezone)
+            return later.due_at.astimezone(zone).date().isoformat()
 
         when = await ctx.db(store)
         if when is None:
@@ -122,6 +125,7 @@ class ActionInvoicePaid(Action):
             remaining = invoice.amount - invoice.paid_amount
             if remaining > 0:
                 record_payment(session, owner_id, invoice_id, remaining, today)
+            replan(session, owner_id, invoice_id, tracker)
             client = get_client(session, owner_id, invoice.client_id)
             return {"client": client.name, "number": invoice.number, "amount": str(remaining),
                     "remaining": "0.00"}
@@ -161,6 +165,7 @@ class ActionPromiseCheck(Action):
                         record_payment(session, owner_id, invoice.id or 0,
                                        min(promise.amount, due), today)
                 resolve_promise(session, owner_id, promise_id, state)
+                replan(session, owner_id, invoice.id, tracker)
             except NotFound:
                 return None
             client = get_client(session, owner_id, invoice.client_id)

@@ -14,6 +14,7 @@ from actions.answers import amount, client_name, form_slots
 from actions.base import say
 from actions.cases import open_invoices_of_client
 from actions.context import current
+from actions.replan import replan
 from domain.ledger import InvalidAmount, record_payment
 
 Slots = dict[str, Any]
@@ -54,6 +55,7 @@ class ActionSubmitPayment(Action):
                 return "payment_too_large", {
                     "client": client, "number": invoice.number,
                     "remaining": str(invoice.amount - invoice.paid_amount)}
+            replan(session, owner_id, invoice.id, tracker)
             return "payment_logged", {
                 "client": client, "number": invoice.number, "amount": str(received),
                 "remaining": str(invoice.amount - invoice.paid_amount)}

@@ -16,6 +16,7 @@ from actions.base import say
 from actions.cases import open_invoices_of_client
 from actions.context import current
 from actions.parsing import as_date
+from actions.replan import replan
 from domain.calendar import add_months
 from domain.ledger import create_payment_plan
 
@@ -73,6 +74,7 @@ class ActionSubmitPlan(Action):
             parts = split_amount(invoice.amount - invoice.paid_amount, count)
             schedule = [(add_months(first, i), part) for i, part in enumerate(parts)]
             create_payment_plan(session, owner_id, invoice.id or 0, schedule)
+            replan(session, owner_id, invoice.id, tracker)
             return invoice.number, schedule
 
         found = await ctx.db(store)

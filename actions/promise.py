@@ -16,6 +16,7 @@ from actions.base import say
 from actions.cases import open_invoices_of_client
 from actions.context import current
 from actions.parsing import as_date
+from actions.replan import replan
 from domain.ledger import log_interaction, log_promise
 from domain.ledger.enums import ContactChannel, LadderStep, Outcome
 
@@ -64,6 +65,7 @@ class ActionSubmitPromise(Action):
                                    ladder_step=LadderStep.FRIENDLY_CALL)
             log_promise(session, owner_id, invoices[0].id, promised_amount, promised,
                         interaction_id=call.id)
+            replan(session, owner_id, invoices[0].id, tracker)
             return invoices[0].number
 
         number = await ctx.db(store)

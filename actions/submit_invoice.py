@@ -15,6 +15,7 @@ from actions.answers import form_slots
 from actions.base import say
 from actions.cases import CaseView, case_view, debtor_kind
 from actions.context import current, language
+from actions.replan import replan
 from actions.steps import record_step
 from domain.ladder import LadderStep
 from domain.ledger import (
@@ -51,6 +52,7 @@ class ActionSubmitInvoice(Action):
             step = slots["steps_taken"]
             if step in {s.value for s in LadderStep} and invoice.id is not None:
                 record_step(ctx, session, owner_id, invoice.id, LadderStep(step), today)
+            replan(session, owner_id, invoice.id, tracker)
             return case_view(ctx, session, invoice, today)
 
         view = await ctx.db(store)

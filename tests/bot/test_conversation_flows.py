@@ -157,3 +157,25 @@ def test_letter_chart_and_csv_import_as_files(chat: Chat) -> None:
     assert "1 facture(s) ajoutée(s)" in done
     assert "Garage Roux" in chat.talk("yann", "mes retards")[0]
     assert "pas de fichier" in chat.talk("yann", "/import_confirm")[0]  # confirmed once only
+
+
+def test_nudges_follow_every_change_at_once(chat: Chat) -> None:
+    from domain.ledger import find_owner, pending_for_owner, unit_of_work
+    from domain.ledger.enums import Channel as LedgerChannel
+
+    def pending() -> dict[str, str]:
+        with unit_of_work(chat.assistant.engine) as session:
+            owner = find_owner(session, LedgerChannel.CONSOLE, "nina")
+            assert owner is not None and owner.id is not None
+            return {n.kind.value: n.due_at.date().isoformat()
+                    for n in pending_for_owner(session, owner.id)}
+
+    chat.talk("nina", *NEW_INVOICE)
+    planned = pending()
+    assert "ladder_step" in planned and "digest" in planned
+    chat.talk("nina", "Dupont SARL m'a promis 500 € vendredi")
+    assert pending()["promise_check"] == "2026-11-30"  # Friday 27 → checked Monday
+    chat.talk("nina", "/invoice_paid{\"invoice\":999999}")  # not hers: nothing changes
+    assert "promise_check" in pending()
+    chat.talk("nina", "Dupont SARL a payé 1250 €")
+    assert set(pending()) == {"digest"}  # paid: the invoice's nudges are cancelled
