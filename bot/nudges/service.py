@@ -160,5 +160,5 @@ class ConsoleNudges:
         self.scheduler.start()
 
     async def stop(self) -> None:
+        await self.dispatcher.stop()  # first: the executor's shutdown cancels running jobs
         self.scheduler.shutdown(wait=False)
-        await self.dispatcher.stop()
