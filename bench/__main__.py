@@ -1,0 +1,52 @@
+"""`python -m bench [names]`: run the benchmarks (all by default), print tables, write
+bench/out/<name>.json. `--quick` shrinks every run (a smoke test, not a measurement)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.common import loadavg, machine  # noqa: E402
+
+BENCHMARKS = {  # name: (module, quick keyword arguments)
+    "messages": ("bench.messages", {"messages": 1_000, "owners": 50}),
+    "actions_http": ("bench.actions_http", {"calls": 300}),
+    "telegram": ("bench.telegram_e2e", {"seconds": 5.0, "chats": 50}),
+    "nudges": ("bench.nudges", {"nudges": 10_000, "owners": 1_000, "seconds": 5.0}),
+    "big_owner": ("bench.big_owner", {"invoices": 500, "batch": 1_000}),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("names", nargs="*", choices=[[], *BENCHMARKS], metavar="name",
+                        help=f"benchmarks to run (default: all): {', '.join(BENCHMARKS)}")
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
+    parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="LOAD",
+                        help="first wait (up to 10 min) until the 1-minute load is below LOAD")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    if args.wait_quiet:
+        deadline = time.monotonic() + 600
+        while loadavg()[0] >= args.wait_quiet and time.monotonic() < deadline:
+            print(f"load {loadavg()[0]:.2f} ≥ {args.wait_quiet}: waiting", flush=True)
+            time.sleep(20)
+    info = machine()
+    print(f"machine: {info['nproc']} × {info['cpu']}, Python {info['python']}, "
+          f"load {' '.join(map(str, info['loadavg']))}", flush=True)
+    for name in args.names or list(BENCHMARKS):
+        module, quick = BENCHMARKS[name]
+        importlib.import_module(module).run(**(quick if args.quick else {}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
