@@ -1,0 +1,96 @@
+"""Benchmark 5 — an owner with 5 000 open invoices: "quoi faire ?" and "mes retards" through
+the real actions (`Assistant.handle`); and 10 000 invoices in one `relance diagnose --batch`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from bench.common import ROOT, Report, percentile, quiet_settings
+
+TODAY = date(2026, 11, 23)
+OWNER = "5000000"
+
+
+def seed(engine: object, invoices: int) -> None:
+    from domain.ledger import add_client, add_invoice, get_or_create_owner, unit_of_work
+    from domain.ledger.enums import Channel
+
+    rng = random.Random(5)
+    now = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    with unit_of_work(engine) as session:  # type: ignore[arg-type]
+        owner = get_or_create_owner(session, Channel.TELEGRAM, OWNER)
+        assert owner.id is not None
+        clients = [add_client(session, owner.id, f"Client {i:03d} SARL").id for i in range(250)]
+        for i in range(invoices):
+            issued = TODAY - timedelta(days=rng.randint(20, 700))
+            add_invoice(session, owner.id, clients[i % len(clients)] or 0, f"F-{i:05d}",
+                        Decimal(rng.randint(5_000, 900_000)) / 100, issued,
+                        issued + timedelta(days=rng.choice([0, 30, 45, 60])), now=now)
+
+
+def ask(assistant: object, text: str, runs: int) -> tuple[list[float], str]:
+    from bot.replies import Channel, Incoming, OwnerKey
+
+    timings, last = [], ""
+    for _ in range(runs):
+        start = time.perf_counter()
+        replies = asyncio.run(assistant.handle(  # type: ignore[attr-defined]
+            OwnerKey(Channel.TELEGRAM, OWNER), Incoming(text, False, "fr")))
+        timings.append((time.perf_counter() - start) * 1000)
+        last = "\n".join(r.text for r in replies)
+    return timings, last
+
+
+def diagnose_lines(count: int) -> str:
+    rng = random.Random(7)
+    lines = []
+    for i in range(count):
+        issued = TODAY - timedelta(days=rng.randint(10, 1500))
+        item = {"today": TODAY.isoformat(), "amount": f"{rng.randint(100, 9_000_000) / 100:.2f}",
+                "invoice_date": issued.isoformat(),
+                "terms": rng.choice(["30 jours", "45 jours fin de mois", "à réception", "60 jours"]),
+                "debtor": rng.choice(["professional", "consumer"])}
+        if i % 5 == 0:
+            item["payments"] = [{"date": (issued + timedelta(days=40)).isoformat(),
+                                 "amount": "50.00"}]
+        lines.append(json.dumps(item))
+    return "\n".join(lines) + "\n"
+
+
+def run(invoices: int = 5_000, batch: int = 10_000, runs: int = 3) -> Report:
+    from bot.dialogue.assistant import build_assistant
+
+    report = Report("big_owner", f"one owner with {invoices} open invoices; diagnose --batch of {batch}")
+    with tempfile.TemporaryDirectory() as folder:
+        assistant = build_assistant(quiet_settings(Path(folder) / "bench.db"), today=TODAY)
+        started = time.perf_counter()
+        seed(assistant.engine, invoices)
+        report.details["seed_s"] = round(time.perf_counter() - started, 2)
+        for label, text in (("what now", "quoi faire ?"), ("overdue list", "mes retards")):
+            timings, reply = ask(assistant, text, runs)
+            report.add(f"{label} ({invoices} invoices), median of {runs}", percentile(timings, 50),
+                       50.0, "ms")
+            report.details[label] = {"runs_ms": timings, "reply_chars": len(reply),
+                                     "reply_head": reply[:300]}
+    source = diagnose_lines(batch)
+    started = time.perf_counter()
+    done = subprocess.run([str(Path(sys.executable).parent / "relance"), "diagnose", "--batch"],
+                          input=source, capture_output=True, text=True, cwd=ROOT, timeout=900)
+    wall = time.perf_counter() - started
+    out = done.stdout.splitlines()
+    errors = sum('"error"' in line[:12] for line in out)
+    report.add(f"diagnose --batch {batch}: wall (process start included)", wall, None, "s")
+    report.add("diagnose --batch: per invoice", wall / batch * 1000, None, "ms")
+    report.add("diagnose --batch: lines out / in", len(out) / batch, 1.0, "", higher=True)
+    report.details["diagnose"] = {"exit": done.returncode, "errors": errors,
+                                  "stderr_tail": done.stderr[-500:]}
+    return report.finish()
