@@ -1,0 +1,124 @@
+"""Benchmark 3 — end to end through python-telegram-bot: the real `relance run` process
+(SQLite) long-polling the local fake Bot API (tests/fakebotapi, loopback only).
+
+Closed loop: each of `chats` owners sends its next message as soon as the bot answered the
+previous one (every message of the script gets exactly one reply). Latency of an update =
+sendMessage received by the fake − the getUpdates answer that delivered it. Bounded: a
+warm-up, then `seconds` of measurement, then SIGTERM.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import ROOT, Report, percentile
+from bench.scripts import conversation
+
+TELEGRAM_RATE = 30.0  # messages per second and bot, Telegram's documented broadcast limit
+
+
+def fake_api_class() -> Any:
+    from tests.fakebotapi.server import FakeBotApi
+
+    class TimedFakeBotApi(FakeBotApi):
+        """Remembers when each update was first handed to the bot by getUpdates."""
+
+        delivered: dict[int, float]
+
+        async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+            batch = await super()._get_updates(params)
+            now = time.monotonic()
+            for update in batch:
+                self.delivered.setdefault(update["update_id"], now)
+            return batch
+
+    return TimedFakeBotApi
+
+
+def run(seconds: float = 20.0, chats: int = 100, warmup: float = 4.0) -> Report:
+    report = Report("telegram", f"relance run ↔ fake Bot API, {chats} chats, closed loop, "
+                                f"{seconds:.0f} s measured")
+    api = fake_api_class()()
+    api.delivered = {}
+    api.start()
+    folder = tempfile.mkdtemp()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK"))}
+    env.update(TELEGRAM_BOT_TOKEN=api.token, TELEGRAM_API_BASE_URL=api.base_url,
+               TELEGRAM_FILE_BASE_URL=api.base_file_url, LOG_LEVEL="WARNING",
+               DATABASE_URL=f"sqlite:///{folder}/relance.db", NUDGE_GLOBAL_RATE="25")
+    log = Path(folder) / "bot.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([str(Path(sys.executable).parent / "relance"), "run"],
+                                   cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            api.wait_until(lambda: bool(api.calls("getUpdates")), timeout=60)
+            result = _drive(api, [900_000 + c for c in range(chats)], warmup, seconds)
+            single = _drive(api, [800_000], 2.0, min(seconds, 10.0))
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            api.stop()
+    errors = [line for line in log.read_text(errors="replace").splitlines() if "ERROR" in line]
+    report.details.update(result, single_chat=single, bot_log_errors=errors[:20])
+    rate = result["updates_per_s"]
+    report.add("sustained updates/s (one process)", rate, 10 * TELEGRAM_RATE, "upd/s",
+               higher=True, note=f"{rate / TELEGRAM_RATE:.2f}× Telegram's ~30 msg/s per bot")
+    report.add("p50 update delivered → reply received", result["p50_ms"], None, "ms")
+    report.add("p99 update delivered → reply received", result["p99_ms"], 50.0, "ms",
+               note="PTB's AIORateLimiter (bot/telegram/app.py) holds sends at 30/s overall: "
+               "with more demand than that, updates queue")
+    report.add("one chat alone: p50 delivered → reply", single["p50_ms"], None, "ms")
+    report.add("one chat alone: p99 delivered → reply", single["p99_ms"], 50.0, "ms")
+    report.add("updates answered / sent in window", result["answered_ratio"], 1.0, "",
+               higher=True)
+    report.add("ERROR lines in the bot's log", len(errors), 0, "")
+    return report.finish()
+
+
+def _drive(api: Any, ids: list[int], warmup: float, seconds: float) -> dict[str, Any]:
+    scripts: dict[int, list[str]] = {c: [] for c in ids}
+    rounds = dict.fromkeys(ids, 0)
+    pushed: dict[int, list[int]] = {c: [] for c in ids}
+    started = time.monotonic()
+    window = (started + warmup, started + warmup + seconds)
+    while time.monotonic() < window[1]:
+        for chat in ids:
+            if len(api.messages(chat)) < len(pushed[chat]):
+                continue  # still waiting for the answer
+            if not scripts[chat]:
+                english = chat % 4 == 3
+                scripts[chat] = conversation(chat, rounds[chat], english)
+                rounds[chat] += 1
+            line = scripts[chat].pop(0)
+            pushed[chat].append(api.push_text(chat, line, language_code="en" if chat % 4 == 3
+                                              else "fr"))
+        time.sleep(0.0005)
+    time.sleep(2.0)  # let the last answers arrive
+    latencies, in_window, answered, extra = [], 0, 0, 0
+    for chat in ids:
+        messages = api.messages(chat)
+        extra += max(0, len(messages) - len(pushed[chat]))
+        for k, update_id in enumerate(pushed[chat]):
+            at = api.delivered.get(update_id)
+            if at is None or not window[0] <= at < window[1]:
+                continue
+            in_window += 1
+            if k < len(messages):
+                answered += 1
+                latencies.append((messages[k].timestamp - at) * 1000)
+    return {"updates_in_window": in_window, "answered": answered,
+            "answered_ratio": answered / max(1, in_window),
+            "updates_per_s": answered / seconds, "p50_ms": percentile(latencies or [0.0], 50),
+            "p99_ms": percentile(latencies or [0.0], 99), "max_ms": max(latencies or [0.0]),
+            "replies_beyond_one_per_update": extra,
+            "send_calls_429": sum(c.status == 429 for c in api.calls())}
