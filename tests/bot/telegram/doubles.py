@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
@@ -18,10 +19,12 @@ class ScriptedAssistant:
 
     def __init__(self, slow_seconds: float = 0.8) -> None:
         self.slow_seconds = slow_seconds
-        self.seen: list[tuple[OwnerKey, Incoming]] = []
+        self.seen: list[tuple[OwnerKey, Incoming]] = []  # as said, update ids aside
+        self.update_ids: list[int | None] = []
 
     async def handle(self, owner: OwnerKey, incoming: Incoming) -> list[Reply]:
-        self.seen.append((owner, incoming))
+        self.update_ids.append(incoming.update_id)
+        self.seen.append((owner, replace(incoming, update_id=None)))
         who = owner.external_id
         if incoming.attachment is not None:
             file = incoming.attachment

@@ -24,6 +24,7 @@ OWNER = OwnerKey(Channel.TELEGRAM, "42")
 async def test_text_goes_to_the_assistant_and_back(harness: Harness) -> None:
     await harness.feed(updates.text(42, "bonjour"))
     assert harness.assistant.seen == [(OWNER, Incoming("bonjour", language_hint="fr"))]
+    assert harness.assistant.update_ids[-1] is not None  # for the dialogue's de-duplication
     [sent] = harness.request.sent("sendMessage")
     assert sent["chat_id"] == 42 and sent["text"] == "echo bonjour pour 42"
     assert sent["parse_mode"] == "HTML"
