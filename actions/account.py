@@ -16,6 +16,7 @@ from sqlmodel import Session
 from actions.base import say
 from actions.context import current
 from actions.invoices import entity
+from actions.nudge_planner import replan_owner
 from domain.ledger import erase_owner, export_owner, get_owner, update_owner_profile
 
 
@@ -42,6 +43,8 @@ class ActionSettings(Action):
         def apply(session: Session) -> dict[str, Any]:
             owner = (update_owner_profile(session, owner_id, changes) if changes
                      else get_owner(session, owner_id))
+            if changes.get("nudges_paused") is False:  # back on: plan from now
+                replan_owner(ctx, session, owner_id, ctx.now(tracker))
             return {"business_name": owner.business_name or "", "language": owner.language.value,
                     "nudges_paused": owner.nudges_paused, "timezone": owner.timezone,
                     "digest_time": owner.digest_time, "changed": bool(changes)}

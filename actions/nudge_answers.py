@@ -26,9 +26,10 @@ from domain.ledger import (
     get_owner,
     record_payment,
     resolve_promise,
+    set_instalment_state,
 )
-from domain.ledger.enums import PromiseState
-from domain.ledger.models import Promise
+from domain.ledger.enums import InstalmentState, PromiseState
+from domain.ledger.models import Instalment, PaymentPlan, Promise
 
 Events = list[dict[str, Any]]
 
@@ -182,4 +183,39 @@ class ActionPromiseCheck(Action):
         if state is PromiseState.BROKEN:
             return [SlotSet("invoice_id", float(invoice_id)),
                     FollowupAction("action_invoice_status")]
+        return []
+
+
+class ActionInstalmentPaid(Action):
+    """[Échéance reçue]: one instalment of a payment plan arrived today."""
+
+    def name(self) -> str:
+        return "action_instalment_paid"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> Events:
+        ctx = current()
+        owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
+        instalment_id = as_id(entity(tracker, "instalment"))
+
+        def store(session: Session) -> dict[str, str] | None:
+            row = session.get(Instalment, instalment_id) if instalment_id else None
+            if row is None or row.owner_id != owner_id or row.state is not InstalmentState.PENDING:
+                return None
+            plan = session.get(PaymentPlan, row.plan_id)
+            assert plan is not None
+            invoice = get_invoice(session, owner_id, plan.invoice_id)
+            amount = min(row.amount, invoice.amount - invoice.paid_amount)
+            if amount > 0:
+                record_payment(session, owner_id, plan.invoice_id, amount, today)
+            set_instalment_state(session, owner_id, row.id or 0, InstalmentState.PAID)
+            replan(session, owner_id, plan.invoice_id, tracker)
+            client = get_client(session, owner_id, invoice.client_id)
+            return {"client": client.name, "number": invoice.number, "amount": str(amount),
+                    "remaining": str(invoice.amount - invoice.paid_amount)}
+
+        paid = await ctx.db(store)
+        if paid is None:
+            return _stale(dispatcher, tracker)
+        say(dispatcher, tracker, "payment_logged", paid)
         return []

@@ -10,7 +10,7 @@ import yaml
 
 # Intents only buttons send (the buttons of pushed nudges): no NLU examples on purpose.
 BUTTON_ONLY_INTENTS = frozenset({"nudge_done", "nudge_snooze", "invoice_paid", "promise_check",
-                                 "import_confirm"})
+                                 "import_confirm", "instalment_paid"})
 SKIP_PAYLOAD = "/skip"  # a "skip" button: taken as the answer text of the question asked
 
 

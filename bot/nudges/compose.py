@@ -98,7 +98,11 @@ class Composer:
                 "ask_wording", invoice=item["invoice_id"], step=write_step)))
         if prefix:
             return [*buttons, later]
-        if kind is NudgeKind.BEFORE_DUE and item.get("invoice_id") is not None:
+        if kind is NudgeKind.INSTALMENT_DUE and item.get("instalment_id") is not None:
+            buttons.append(Button(self._title("instalment_yes", lang, prefix), payload(
+                "instalment_paid", instalment=item["instalment_id"])))
+        if kind in (NudgeKind.BEFORE_DUE, NudgeKind.LADDER_STEP) and item.get(
+                "invoice_id") is not None:
             buttons.append(Button(self._title("paid", lang, prefix),
                                   payload("invoice_paid", invoice=item["invoice_id"])))
         if item.get("step"):  # "done" records that step (the dialogue's action_nudge_done)
@@ -136,6 +140,7 @@ def _item(nudge: Nudge, invoices: dict[int, tuple[Invoice, Client]], lang: str, 
                             "promise_id": data.get("promise"), "amount": data.get("amount"),
                             "date": data.get("date"), "deadline": data.get("deadline"),
                             "milestone": data.get("milestone"),
+                            "instalment_id": data.get("instalment"),
                             "end_safe": data.get("end_safe")}
     if found is not None:
         invoice, client = found

@@ -56,6 +56,22 @@ def test_payment_plan_pauses_the_ladder(chat: Chat) -> None:
     out = chat.talk("tom", "Dupont SARL veut payer en plusieurs fois", "3", "05/12/2026")
     assert "416,66" in out[-1] and "416,68" in out[-1]
     assert "Rien d'urgent" in chat.talk("tom", "quoi faire ?")[0]
+    from sqlmodel import select
+
+    from domain.ledger import find_owner, unit_of_work
+    from domain.ledger.enums import Channel as LedgerChannel
+    from domain.ledger.models import Instalment
+
+    with unit_of_work(chat.assistant.engine) as session:
+        owner = find_owner(session, LedgerChannel.CONSOLE, "tom")
+        assert owner is not None
+        first = session.exec(select(Instalment).where(Instalment.owner_id == owner.id)
+                             .order_by(Instalment.due_date)).first()
+        assert first is not None
+    received = chat.talk("tom", f'/instalment_paid{{"instalment":{first.id}}}')[0]
+    assert "416,66" in received and "833,34" in received  # the rest still due
+    assert "n'est plus valable" in chat.talk("tom", f'/instalment_paid{{"instalment":{first.id}}}')[0]
+    assert "n'est plus valable" in chat.talk("intruder2", f'/instalment_paid{{"instalment":{first.id}}}')[0]
 
 
 def test_formal_notice_dates_consumer_interest(chat: Chat) -> None:

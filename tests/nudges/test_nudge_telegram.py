@@ -46,14 +46,16 @@ def test_the_bot_sends_a_due_nudge_and_honours_a_429(db_url: str, engine: object
         assert message.text.startswith("<b>F-117</b> Dupont &amp; Fils")
         assert "premier rappel écrit" in message.text
         data = [d for row in message.buttons for _, d in row]
+        # [Rédiger] [Déjà payée] [C'est fait] [Plus tard]
         assert data == [f'p:/ask_wording{{"invoice":{invoice},"step":"first_reminder"}}',
+                        f'p:/invoice_paid{{"invoice":{invoice}}}',
                         f'p:/nudge_done{{"nudge":{nudge}}}', f'p:/nudge_snooze{{"nudge":{nudge}}}']
         sends = [c for c in fake_api.calls("sendMessage") if c.params.get("chat_id") in (
             CHAT, str(CHAT))]
         assert [c.status for c in sends] == [429, 200]
         assert sends[1].timestamp - sends[0].timestamp >= 2.0  # retry_after honoured
         fake_api.wait_until(lambda: _state(db_url, nudge) is NudgeState.SENT, timeout=10)
-        pressed = fake_api.press_button(CHAT, message.message_id, data[1])
+        pressed = fake_api.press_button(CHAT, message.message_id, data[2])
         [echo] = fake_api.wait_for_messages(CHAT, 1, timeout=10)
         assert echo.text == f'payload /nudge_done{{"nudge":{nudge}}} pour {CHAT}'
         assert fake_api.wait_for_callback_answer(pressed)["text"] == ""
