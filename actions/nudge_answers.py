@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from actions.base import say
 from actions.context import current
 from actions.invoices import as_id, entity
 from actions.nudge_planner import snooze_nudge
+from actions.parsing import as_date
 from actions.replan import replan
 from actions.steps import record_step
 from domain.ladder import LadderStep
@@ -28,10 +29,19 @@ from domain.ledger import (
     resolve_promise,
     set_instalment_state,
 )
-from domain.ledger.enums import InstalmentState, PromiseState
-from domain.ledger.models import Instalment, PaymentPlan, Promise
+from domain.ledger.enums import InstalmentState, NudgeKind, NudgeState, PromiseState
+from domain.ledger.models import Instalment, Nudge, PaymentPlan, Promise
 
 Events = list[dict[str, Any]]
+
+
+def latest_sent_nudge(session: Session, owner_id: int) -> int | None:
+    """The nudge last pushed to the owner: what "rappelle-moi lundi" is about."""
+    query = select(col(Nudge.id)).where(Nudge.owner_id == owner_id,
+                                        Nudge.state == NudgeState.SENT,
+                                        Nudge.kind != NudgeKind.DIGEST)
+    found = session.exec(query.order_by(col(Nudge.sent_at).desc()).limit(1)).first()
+    return int(found) if found is not None else None
 
 
 def _stale(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
@@ -85,12 +95,16 @@ class ActionNudgeSnooze(Action):
         ctx = current()
         owner_id = await ctx.owner_id(tracker)
         nudge_id = as_id(entity(tracker, "nudge"))
+        wanted = as_date(entity(tracker, "date"))  # "rappelle-moi lundi"
 
         def store(session: Session) -> str | None:
-            if nudge_id is None:
+            target = nudge_id or latest_sent_nudge(session, owner_id)
+            if target is None:
                 return None
+            now = ctx.now(tracker)
+            days = max(1, (wanted - ctx.today(tracker)).days) if wanted else 1
             try:
-                later = snooze_nudge(ctx, session, owner_id, nudge_id, ctx.now(tracker))
+                later = snooze_nudge(ctx, session, owner_id, target, now, days=days)
             except NotFound:
                 return None
             zone = ZoneInfo(get_owner(session, owner_id).timezone)

@@ -57,5 +57,8 @@ class ActionWhatNow(Action):
             "more": max(0, len(due) - TOP),
             "week_items": [c.template_context(lang) for c in week[:TOP]],
             "open_count": len(cases)},
-            buttons=[("new_invoice", "/add_invoice")] if not cases else [])
+            buttons=[("new_invoice", "/add_invoice")] if not cases else [
+                (f"write_{i}", f'/ask_wording{{"invoice":{c.invoice.id},'
+                               f'"step":"{c.diagnosis.next.step}"}}')
+                for i, c in enumerate(due[:TOP], start=1) if c.diagnosis.next.step])
         return []

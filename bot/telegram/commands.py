@@ -22,6 +22,7 @@ COMMAND_PAYLOADS: dict[str, str] = {
     "reglages": "/settings",
     "export": "/export_data",
     "oubli": "/forget_me",
+    "reporter": "/snooze",
     "aide": "/help",
 }
 ALIASES: dict[str, str] = {"help": "aide", "settings": "reglages"}

@@ -195,3 +195,34 @@ def test_nudges_follow_every_change_at_once(chat: Chat) -> None:
     assert "promise_check" in pending()
     chat.talk("nina", "Dupont SARL a payé 1250 €")
     assert set(pending()) == {"digest"}  # paid: the invoice's nudges are cancelled
+
+
+def test_typed_snooze_brings_the_last_reminder_back(chat: Chat) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from domain.ledger import (
+        claim_due_nudges,
+        find_owner,
+        mark_sent,
+        pending_for_owner,
+        unit_of_work,
+    )
+    from domain.ledger.enums import Channel as LedgerChannel
+
+    assert "bouton" in chat.talk("otto", "rappelle-moi lundi")[0]  # nothing pushed yet
+    chat.talk("otto", *NEW_INVOICE)
+    engine = chat.assistant.engine
+    with unit_of_work(engine) as session:
+        owner = find_owner(session, LedgerChannel.CONSOLE, "otto")
+        assert owner is not None and owner.id is not None
+        ladder = [n for n in pending_for_owner(session, owner.id) if n.kind.value == "ladder_step"]
+    later = datetime.now(UTC) + timedelta(days=400)
+    claimed = [n for n in claim_due_nudges(engine, later, "test", 10_000, 60)
+               if n.id == ladder[0].id]
+    with unit_of_work(engine) as session:
+        assert mark_sent(session, owner.id, claimed[0].id or 0, "test", later)
+    answer = chat.talk("otto", "rappelle-moi lundi")[0]
+    assert "30/11/2026" in answer
+    with unit_of_work(engine) as session:
+        again = [n for n in pending_for_owner(session, owner.id) if n.kind.value == "ladder_step"]
+        assert again and again[0].due_at.date().isoformat() == "2026-11-30"
