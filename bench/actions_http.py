@@ -74,7 +74,7 @@ def start_server(db: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("relance actions did not start")
 
 
-def run(calls: int = 3_000) -> Report:
+def run(calls: int = 1_000) -> Report:
     from rasa_sdk.executor import ActionExecutor
 
     from actions.context import install
