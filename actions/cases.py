@@ -13,7 +13,7 @@ from actions.context import ActionContext
 from domain.case import InvoiceCase
 from domain.diagnosis import Diagnosis, diagnose
 from domain.ladder import LadderStep, StepDone
-from domain.ledger import list_payments, list_promises
+from domain.ledger import get_owner, list_payments, list_promises
 from domain.ledger.enums import ClientKind, InvoiceStatus, PromiseState
 from domain.ledger.models import Client, Instalment, Interaction, Invoice, PaymentPlan
 from domain.ledger.models import Payment as PaymentRow
@@ -63,6 +63,7 @@ def invoice_case(session: Session, invoice: Invoice, client: Client, today: date
         today=today, amount=invoice.amount, invoice_date=invoice.invoice_date,
         debtor=DebtorKind(client.kind.value), delivery_date=invoice.delivery_date,
         due_date=invoice.due_date, debtor_is_merchant=client.is_merchant,
+        creditor_is_merchant=get_owner(session, invoice.owner_id).is_merchant,
         contract_rate=invoice.contract_rate, formal_notice_date=invoice.formal_notice_date,
         payments=tuple(p for p in payments if p.on <= today),
         insolvency_date=invoice.insolvency_date,

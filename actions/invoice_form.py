@@ -11,7 +11,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answers import amount, client_name
 from actions.base import say
 from actions.context import current
-from actions.parsing import KIND_WORDS, STEP_WORDS, as_date, due_from_answer, pick
+from actions.parsing import (
+    KIND_WORDS,
+    STEP_WORDS,
+    as_date,
+    due_from_answer,
+    merchant_answer,
+    pick,
+)
 
 Slots = dict[str, Any]
 
@@ -62,6 +69,20 @@ class ValidateInvoiceForm(FormValidationAction):
         if kind is None:
             say(dispatcher, tracker, "invalid_choice")
         return {"debtor_kind": kind}
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: dict[str, Any]) -> list[str]:
+        """A consumer is never a merchant: that question is for professional clients only."""
+        if tracker.get_slot("debtor_kind") == "consumer":
+            return [s for s in domain_slots if s != "client_is_merchant"]
+        return domain_slots
+
+    def validate_client_is_merchant(self, value: Any, dispatcher: CollectingDispatcher,
+                                    tracker: Tracker, domain: dict[str, Any]) -> Slots:
+        answer = merchant_answer(value)
+        if answer is None:
+            say(dispatcher, tracker, "invalid_choice")
+        return {"client_is_merchant": answer}
 
     def validate_steps_taken(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: dict[str, Any]) -> Slots:

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from actions.answers import form_slots
 from actions.base import say
 from actions.context import current
+from actions.parsing import merchant_answer
 from domain.ledger import update_owner_profile
 
 SKIP_WORDS = {"/skip", "passer", "passe", "skip", "plus tard", "later", "non", "no", "-"}
@@ -37,6 +38,10 @@ class ValidateOnboardingForm(FormValidationAction):
                            tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
         return _answer("signature", value)
 
+    def validate_owner_is_merchant(self, value: Any, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        return {"owner_is_merchant": merchant_answer(value) or "unknown"}
+
     def validate_contact(self, value: Any, dispatcher: CollectingDispatcher,
                          tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
         return _answer("contact", value)
@@ -55,6 +60,8 @@ class ActionSubmitOnboarding(Action):
             "business_name": str(tracker.get_slot("business_name") or "") or None,
             "signature": str(tracker.get_slot("signature") or "") or None,
             "onboarded": True,
+            "is_merchant": {"yes": True, "no": False}.get(
+                str(tracker.get_slot("owner_is_merchant"))),
         }
         if "@" in contact:
             changes["email"] = contact

@@ -66,3 +66,16 @@ def pick(raw: object, table: dict[str, tuple[str, ...]]) -> str | None:
         if any(re.search(rf"\b{re.escape(w)}\b", text) for w in words):
             return key
     return None
+
+
+MERCHANT_WORDS = {
+    "yes": ("oui", "yes", "commerçant", "commercant", "société", "societe", "rcs"),
+    "no": ("non", "no", "artisan", "libéral", "liberal", "association", "particulier"),
+    "unknown": ("je ne sais pas", "sais pas", "jsp", "don't know", "dont know", "unknown"),
+}
+
+
+def merchant_answer(raw: object) -> str | None:
+    """"yes", "no" or "unknown" (kept as None in the ledger: the law's reading is then
+    the common case, and the answer says it assumed it)."""
+    return pick(raw, MERCHANT_WORDS)

@@ -38,9 +38,14 @@ class ActionSubmitInvoice(Action):
         slots = {name: tracker.get_slot(name) for name in form_slots(domain, "invoice_form")}
 
         def store(session: Session) -> CaseView:
+            merchant = {"yes": True, "no": False}.get(str(slots.get("client_is_merchant")))
             client = find_client_by_name(session, owner_id, slots["client"]) or add_client(
-                session, owner_id, slots["client"], debtor_kind(slots["debtor_kind"]))
+                session, owner_id, slots["client"], debtor_kind(slots["debtor_kind"]),
+                is_merchant=merchant)
             assert client.id is not None
+            if client.is_merchant is None and merchant is not None:
+                client.is_merchant = merchant
+                session.add(client)
             try:
                 invoice = add_invoice(
                     session, owner_id, client.id, slots["invoice_number"],

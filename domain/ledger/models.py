@@ -74,6 +74,7 @@ class Owner(SQLModel, table=True):
     nudges_paused: bool = False
     blocked: bool = False
     onboarded: bool = False
+    is_merchant: bool | None = None  # commerçant: court and procedures depend on it
     created_at: datetime = _instant()
     last_seen_at: datetime | None = _instant(nullable=True)
 

@@ -18,7 +18,7 @@ PROFILE_FIELDS: frozenset[str] = frozenset(
     {
         "chat_id", "business_name", "signature", "email", "phone", "address", "siret", "iban",
         "language", "timezone", "quiet_start", "quiet_end", "digest_weekday", "digest_time",
-        "ladder_settings", "nudges_paused", "blocked", "onboarded",
+        "ladder_settings", "nudges_paused", "blocked", "onboarded", "is_merchant",
     }
 )  # fmt: skip
 _HHMM_FIELDS = ("quiet_start", "quiet_end", "digest_time")

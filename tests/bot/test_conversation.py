@@ -18,8 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_diagnose_an_invoice_with_an_interruption(chat: Chat) -> None:
     out = chat.talk("alice", "j ai une facture impayee", "Dupont SARL", "1 250 €",
                "quoi faire ?", "F-117", "15/09/2026", "30 jours",
-               '/add_invoice{"debtor_kind":"professional"}', '/add_invoice{"step":"none"}')
-    assert "numéro" in out[3]  # answered "quoi faire", then asked the number again
+               '/add_invoice{"debtor_kind":"professional"}', "oui",
+               '/add_invoice{"step":"none"}')
+    assert "numéro" in out[3]
+    assert "commerçant" in out[-3]  # answered "quoi faire", then asked the number again
     card = out[-1]
     assert "F-117" in card and "39 jours" in card
     assert "16,56" in card  # 1 250 € × 39 days × 12.40 % / 365, as domain/ computes it

@@ -8,13 +8,15 @@ if TYPE_CHECKING:
     from conftest import Chat
 
 NEW_INVOICE = ("facture F-117 Dupont SARL 1 250 € échue le 15/10", "15/09/2026",
-               '/add_invoice{"debtor_kind":"professional"}', '/add_invoice{"step":"none"}')
+               '/add_invoice{"debtor_kind":"professional"}', '/add_invoice{"merchant":"yes"}',
+               '/add_invoice{"step":"none"}')
 
 
 def test_onboarding_is_asked_once_and_signs_the_texts(chat: Chat) -> None:
-    out = chat.talk("olga", "bonjour", "Plomberie Olga", "/skip", "olga@plomberie.fr")
+    out = chat.talk("olga", "bonjour", "Plomberie Olga", "/skip", "olga@plomberie.fr", "non")
     assert "nom de votre entreprise" in out[0]
-    assert "Plomberie Olga" in out[3]
+    assert "commerçant" in out[3]
+    assert "Plomberie Olga" in out[4]
     chat.talk("olga", *NEW_INVOICE)
     letter = chat.talk("olga", "mail de relance pour Dupont SARL")[0]
     assert "Objet" in letter and "F-117" in letter and "Plomberie Olga" in letter
@@ -103,7 +105,8 @@ def test_forged_ids_never_reach_another_owner(chat: Chat) -> None:
 def test_english_conversation(chat: Chat) -> None:
     out = chat.talk("jane", "I have an unpaid invoice", "Acme Ltd", "€2,400", "INV-7",
                     "01/09/2026", "30 days", '/add_invoice{"debtor_kind":"professional"}',
-                    '/add_invoice{"step":"none"}', "what should I do now?", lang="en")
+                    "I don't know", '/add_invoice{"step":"none"}', "what should I do now?",
+                    lang="en")
     assert "Which client" in out[0]
     assert "Total claimable" in out[-2] and "€2,4" in out[-2]
     assert "To do today" in out[-1] and "Acme Ltd" in out[-1]

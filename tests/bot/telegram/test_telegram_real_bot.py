@@ -68,10 +68,13 @@ def test_two_owners_diagnose_and_never_mix(api: FakeBotApi, relance: Path) -> No
     assert "Bienvenue" in api.wait_for_messages(202, 2, timeout=30)[0].text
     for _ in range(3):
         press(api, 201, "Passer")
+    assert "Par quoi" in press(api, 201, "Non")  # not a merchant
     assert "date de la facture" in send(api, 201, "facture F-117 Dupont SARL 1 250 € échue le 15/10")
     assert "professionnel" in send(api, 201, "15/09/2026")
     press(api, 201, "Professionnel")
+    press(api, 201, "Oui")  # the client is a merchant
     card = press(api, 201, "Rien encore")
     assert "F-117" in card and "Total réclamable" in card and "L441-10" in card
+    assert "choisir le tribunal" in card  # non-merchant creditor v. merchant debtor
     assert "Dupont" not in send(api, 202, "mes retards")
     assert "Dupont SARL" in send(api, 201, "mes retards")
