@@ -7,15 +7,13 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from sqlmodel import Session
 
 from actions.account import attachment
 from actions.base import say
-from actions.cases import CaseView, case_view
+from actions.cases import open_cases
 from actions.context import current, language
 from actions.documents import ageing_png
 from actions.invoices import entity
-from domain.ledger import get_invoice, overdue_invoices
 
 SHOWN = 15
 
@@ -29,11 +27,8 @@ class ActionListOverdue(Action):
         ctx = current()
         owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
 
-        def views(session: Session) -> list[CaseView]:
-            return [case_view(ctx, session, get_invoice(session, owner_id, r.invoice_id), today)
-                    for r in overdue_invoices(session, owner_id, today)]
-
-        cases = await ctx.db(views, write=False)
+        cases = await ctx.db(lambda s: open_cases(ctx, s, owner_id, today, overdue_only=True),
+                             write=False)
         chart = None
         if entity(tracker, "chart") and cases:
             chart = await ctx.db(lambda s: ageing_png(ctx, s, owner_id, today,

@@ -8,13 +8,10 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from sqlmodel import Session
 
 from actions.base import say
-from actions.cases import CaseView, case_view
+from actions.cases import CaseView, open_cases
 from actions.context import current, language
-from domain.ledger import get_invoice, open_invoices
-from domain.ledger.views import OpenInvoice
 
 TOP = 5
 URGENT_PRESCRIPTION_DAYS = 183
@@ -40,15 +37,12 @@ class ActionWhatNow(Action):
         ctx = current()
         owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
 
-        def views(session: Session) -> list[CaseView]:
-            rows: list[OpenInvoice] = open_invoices(session, owner_id, today)
-            return [case_view(ctx, session, get_invoice(session, owner_id, r.invoice_id), today)
-                    for r in rows]
-
-        cases = await ctx.db(views, write=False)
+        cases = await ctx.db(lambda s: open_cases(ctx, s, owner_id, today), write=False)
         due = [c for c in cases if c.diagnosis.next.is_due(today)]
         due.sort(key=lambda c: priority(c, today.toordinal()), reverse=True)
-        week = [c for c in cases if c not in due and c.diagnosis.next.due_on is not None
+        due_ids = {c.invoice.id for c in due}
+        week = [c for c in cases if c.invoice.id not in due_ids
+                and c.diagnosis.next.due_on is not None
                 and c.diagnosis.next.due_on <= today + timedelta(days=7)]
         week.sort(key=lambda c: c.diagnosis.next.due_on or today)
         lang = language(tracker)

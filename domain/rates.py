@@ -13,7 +13,8 @@ The tables are data (`data/rates/*.csv`, see its README); this module reads them
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -62,6 +63,16 @@ class RateLookup:
 class RateTable:
     ecb: tuple[EcbChange, ...]
     legal: dict[Semester, LegalRate]
+    # Lookups are pure functions of the (immutable) table: computed once per half-year.
+    _memo: dict[tuple[str, Semester, bool], RateLookup] = field(
+        default_factory=dict, compare=False, repr=False)
+
+    def _remember(self, key: tuple[str, Semester, bool], compute: Callable[[], RateLookup]
+                  ) -> RateLookup:
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = compute()
+        return found
 
     @property
     def last_legal_semester(self) -> Semester:
@@ -80,6 +91,10 @@ class RateTable:
 
     def default_penalty_rate(self, semester: Semester) -> RateLookup:
         """BCE + 10 points for the half-year (L441-10 II), anchored on 1 Jan / 1 Jul."""
+        return self._remember(("default", semester, False),
+                              lambda: self._default_penalty_rate(semester))
+
+    def _default_penalty_rate(self, semester: Semester) -> RateLookup:
         ecb = self.ecb_rate_on(semester.start)
         margin = DEFAULT_RATE_MARGIN if semester.start >= LME_START else PRE_2009_MARGIN
         notices = list(ecb.notices)
@@ -103,6 +118,11 @@ class RateTable:
         return semester > self.last_legal_semester
 
     def legal_rate(self, semester: Semester, *, creditor_is_consumer: bool = False) -> RateLookup:
+        """Taux de l'intérêt légal of the half-year (see `_legal_rate`)."""
+        return self._remember(("legal", semester, creditor_is_consumer),
+                              lambda: self._legal_rate(semester, creditor_is_consumer))
+
+    def _legal_rate(self, semester: Semester, creditor_is_consumer: bool) -> RateLookup:
         """Taux de l'intérêt légal of the half-year; the creditor's column (a business creditor
         uses "autres cas"). A half-year missing from the table uses the latest known one and
         says so: no silent extrapolation."""

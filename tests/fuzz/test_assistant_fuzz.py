@@ -39,7 +39,8 @@ def test_every_form_question_gets_nasty_answers(assistant: Assistant, start: str
     who = f"form-{FORM_STARTS.index(start)}"
     if start != "nouvelle facture":  # the other forms need an invoice to talk about
         for answer in ("facture F-1 Dupont SARL 1 250 € échue le 15/10", "15/09/2026",
-                       '/add_invoice{"debtor_kind":"professional"}', '/add_invoice{"step":"none"}'):
+                       '/add_invoice{"debtor_kind":"professional"}',
+                       '/add_invoice{"merchant":"yes"}', '/add_invoice{"step":"none"}'):
             say(assistant, who, answer)
     lines = NASTY if start == "nouvelle facture" else NASTY[::3]
     for line in lines:

@@ -88,7 +88,8 @@ def _owner_rows(assistant: Assistant, external_id: str) -> dict[str, Any]:
 
 def test_forged_ids_never_cross_owners(assistant: Assistant) -> None:
     for line in (f"facture F-900 {SECRET_CLIENT} {SECRET_AMOUNT} échue le 15/11", "01/10/2026",
-                 '/add_invoice{"debtor_kind":"professional"}', '/add_invoice{"step":"none"}',
+                 '/add_invoice{"debtor_kind":"professional"}', '/add_invoice{"merchant":"yes"}',
+                     '/add_invoice{"step":"none"}',
                  f"{SECRET_CLIENT} m a promis 500 € vendredi"):
         say(assistant, "6001", line)
     before = _owner_rows(assistant, "6001")
