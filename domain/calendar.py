@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar as _calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 
 @dataclass(frozen=True, order=True)
@@ -43,7 +44,9 @@ class Semester:
 
 
 def end_of_month(day: date) -> date:
-    return day.replace(day=_calendar.monthrange(day.year, day.month)[1])
+    # The 28th + 4 days is always in the next month: its first day minus one.
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
 
 
 def add_years(day: date, years: int) -> date:
@@ -66,8 +69,15 @@ def split_by_semester(first: date, last: date) -> list[tuple[Semester, date, dat
     pieces: list[tuple[Semester, date, date]] = []
     day = first
     while day <= last:
-        semester = Semester.of(day)
-        piece_end = min(semester.end, last)
+        semester = _semester(day.year, 1 if day.month <= 6 else 2)
+        end = date(day.year, 6, 30) if semester.half == 1 else date(day.year, 12, 31)
+        piece_end = end if end < last else last
         pieces.append((semester, day, piece_end))
         day = piece_end + timedelta(days=1)
     return pieces
+
+
+@lru_cache(maxsize=512)
+def _semester(year: int, half: int) -> Semester:
+    """Semesters are immutable: built once each (a long report splits thousands of periods)."""
+    return Semester(year, half)

@@ -156,7 +156,8 @@ def diagnose(case: InvoiceCase, table: RateTable, ladder: Ladder) -> Diagnosis:
     notices: list[Notice] = list(due.notices)
     interest, extra = _interest(case, due.due, table, case.imputation)
     other = next(i for i in Imputation if i is not case.imputation)
-    alternative, _ = _interest(case, due.due, table, other)
+    alternative = (interest if not case.payments else  # the order only matters with payments
+                   _interest(case, due.due, table, other)[0])
     notices += extra + list(interest.notices)
     if case.payments and case.imputation is Imputation.INTEREST_FIRST and interest.paid > 0:
         notices.append(Notice("imputation_interest_first", Confidence.MEDIUM))

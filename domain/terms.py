@@ -179,17 +179,14 @@ def cap_notices(
     """Warnings for terms beyond the legal maxima (L441-10 I, L441-11 II)."""
     notices: list[Notice] = []
     limit_60 = invoice_date + timedelta(days=MAX_TERM_DAYS)
-    limit_eom = max(eom_due_date(invoice_date, MAX_EOM_DAYS, m) for m in EomMethod)
     if terms is not None and terms.kind is TermsKind.DAYS_EOM:
         if terms.days > MAX_EOM_DAYS:
             notices.append(Notice("cap_eom_exceeded", Confidence.HIGH, {
                 "days": str(terms.days)}))
-    elif due > max(limit_60, limit_eom):
-        notices.append(Notice("cap_60_exceeded", Confidence.HIGH, {
-            "limit": limit_60.isoformat()}))
     elif due > limit_60:
-        notices.append(Notice("cap_60_exceeded_eom_possible", Confidence.HIGH, {
-            "limit": limit_60.isoformat()}))
+        limit_eom = max(eom_due_date(invoice_date, MAX_EOM_DAYS, m) for m in EomMethod)
+        code = "cap_60_exceeded" if due > limit_eom else "cap_60_exceeded_eom_possible"
+        notices.append(Notice(code, Confidence.HIGH, {"limit": limit_60.isoformat()}))
     if periodic and due > invoice_date + timedelta(days=MAX_PERIODIC_DAYS):
         notices.append(Notice("cap_periodic_exceeded", Confidence.HIGH, {
             "limit": (invoice_date + timedelta(days=MAX_PERIODIC_DAYS)).isoformat()}))
