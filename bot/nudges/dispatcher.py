@@ -157,6 +157,11 @@ class Dispatcher:
                 self.config.batch, self.config.lease_seconds)
             if not claimed:
                 break
+            # The same owners' other due nudges too: one message per owner, not one per row.
+            claimed += await asyncio.to_thread(
+                claim_due_nudges, self.ctx.engine, now, self.config.worker_id,
+                self.config.batch * self.config.coalesce_max, self.config.lease_seconds,
+                owner_ids=sorted({n.owner_id for n in claimed}))
             stats = DispatchStats(claimed=len(claimed))
             await self._deliver(claimed, stats)
             total.add(stats)

@@ -7,7 +7,7 @@ on SQLite the same statement, compiled without FOR UPDATE, is atomic by itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -66,16 +66,21 @@ def schedule_nudge(
 
 
 def claim_due_nudges(
-    target: Session | Engine, now: datetime, worker_id: str, limit: int, lease_seconds: float
+    target: Session | Engine, now: datetime, worker_id: str, limit: int, lease_seconds: float,
+    *, owner_ids: Sequence[int] | None = None,
 ) -> list[Nudge]:
-    """Claim up to `limit` due nudges (all owners) for `worker_id`, leased until now + lease.
+    """Claim up to `limit` due nudges (all owners, or only `owner_ids`) for `worker_id`,
+    leased until now + lease.
 
     Expired leases are claimed again (their worker died). Given an Engine, the claim is its
-    own short transaction, which is what a dispatcher wants.
+    own short transaction, which is what a dispatcher wants. A dispatcher claims a batch,
+    then the other due nudges of the same owners, so that one owner's late nudges leave as
+    one message.
     """
     if isinstance(target, Engine):
         with unit_of_work(target) as session:
-            return claim_due_nudges(session, now, worker_id, limit, lease_seconds)
+            return claim_due_nudges(session, now, worker_id, limit, lease_seconds,
+                                    owner_ids=owner_ids)
     due = (
         select(col(Nudge.id))
         .where(
@@ -84,7 +89,11 @@ def claim_due_nudges(
                 and_(col(Nudge.state) == NudgeState.CLAIMED, col(Nudge.claimed_until) < now),
             )
         )
-        .order_by(col(Nudge.due_at), col(Nudge.id))
+    )
+    if owner_ids is not None:
+        due = due.where(col(Nudge.owner_id).in_(list(owner_ids)))
+    due = (
+        due.order_by(col(Nudge.due_at), col(Nudge.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
     )

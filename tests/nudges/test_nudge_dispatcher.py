@@ -68,6 +68,24 @@ def test_late_nudges_of_one_owner_are_coalesced(ctx: ActionContext, engine: Engi
     assert again.claimed == 0 and len(sender.sent) == 2
 
 
+def test_coalescing_holds_when_a_batch_spans_many_owners(ctx: ActionContext,
+                                                        engine: Engine) -> None:
+    # 8 owners × 4 late nudges, interleaved in time, claimed 3 at a time: each owner still
+    # gets one message (the batch's owners' other due nudges are claimed with it).
+    with unit_of_work(engine) as s:
+        owners = [make_owner(s, str(700 + o)) for o in range(8)]
+        invoices = {o: make_invoice(s, o, "F-1") for o in owners}
+        for i in range(4):
+            for o in owners:
+                due_nudge(s, o, invoices[o], NudgeKind.LADDER_STEP,
+                          PAST - timedelta(minutes=i * 10 + o % 7), f"k{i}",
+                          step="first_reminder")
+    clock, sender = VirtualClock(TUESDAY_10H), FakeSender()
+    stats = asyncio.run(clock.run(dispatcher(ctx, clock, sender, batch=3).dispatch_due()))
+    assert (stats.claimed, stats.sent, stats.messages) == (32, 32, 8)
+    assert sorted(m.chat for m in sender.sent) == [str(700 + o) for o in range(8)]
+
+
 def test_pacing_fifty_nudges_five_chats(ctx: ActionContext, engine: Engine) -> None:
     with unit_of_work(engine) as s:
         for chat in range(5):
