@@ -55,17 +55,29 @@ class Assistant:
     def today(self) -> date:
         return self.fixed_today or datetime.now(UTC).astimezone(ZoneInfo(self.timezone)).date()
 
-    def _load(self, owner: OwnerKey, hint: str | None) -> tuple[Turn, list[str]]:
+    def _owner_id(self, owner: OwnerKey, hint: str | None) -> int:
+        """The ledger id of the owner, created on first contact; a read in the usual case
+        (a write transaction only for a newcomer or an owner who had blocked the bot)."""
+        channel = LedgerChannel(owner.channel.value)
+        with unit_of_work(self.engine, write=False) as session:
+            row = find_owner(session, channel, owner.external_id)
+            if row is not None and row.id is not None and not row.blocked:
+                return row.id
         with unit_of_work(self.engine) as session:
-            row = get_or_create_owner(session, LedgerChannel(owner.channel.value),
-                                      owner.external_id, Language(hint if hint in ("fr", "en")
-                                                                  else "fr"))
+            row = get_or_create_owner(session, channel, owner.external_id,
+                                      Language(hint if hint in ("fr", "en") else "fr"))
             assert row.id is not None
             if row.blocked:  # they write again: they unblocked the bot
                 update_owner_profile(session, row.id, {"blocked": False})
-            conversation = load_conversation(session, row.id)
-            clients = [c.name for c in list_clients(session, row.id)]
-            turn = Turn(row.id, row.language.value, self.today(), list(conversation.events),
+            return row.id
+
+    def _load(self, owner: OwnerKey, hint: str | None) -> tuple[Turn, list[str]]:
+        owner_id = self._owner_id(owner, hint)
+        with unit_of_work(self.engine, write=False) as session:
+            row = get_owner(session, owner_id)
+            conversation = load_conversation(session, owner_id)
+            clients = [c.name for c in list_clients(session, owner_id)]
+            turn = Turn(owner_id, row.language.value, self.today(), list(conversation.events),
                         dict(conversation.slots), conversation.active_loop)
         return turn, clients
 

@@ -27,7 +27,7 @@ INTERRUPTIONS = {"what_now", "help", "list_overdue", "ask_penalties", "invoice_s
 DATE_SLOTS = {"invoice_date": "past", "due_date": "any", "promise_date": "future"}
 AMOUNT_SLOTS = {"amount", "promise_amount", "payment_amount"}
 PAST_CUES = re.compile(r"\b(?:[ée]chue?s?|depuis|overdue|was due|since)\b", re.IGNORECASE)
-MAX_EVENTS = 200  # the tracker keeps the recent past only
+MAX_EVENTS = 40  # the tracker keeps the recent past only (it is saved after every message)
 MAX_FOLLOWUPS = 3
 
 
