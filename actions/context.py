@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -25,6 +26,8 @@ from domain.ledger.enums import Channel, Language
 from domain.rates import RateTable
 
 T = TypeVar("T")
+#: The transaction of the conversation turn being handled, when there is one.
+TURN_SESSION: ContextVar[Session | None] = ContextVar("relance_turn_session", default=None)
 EMBEDDED_SENDER_PREFIX = "owner:"  # the embedded runner's sender ids: owner:<ledger id>
 
 
@@ -37,9 +40,15 @@ class ActionContext:
     timezone: str = "Europe/Paris"
 
     async def db(self, work: Callable[[Session], T], *, write: bool = True) -> T:
-        """Run `work` in one short transaction, off the event loop (PITFALLS: the event loop)."""
+        """Run `work` off the event loop (PITFALLS: the event loop). Inside a conversation
+        turn it joins the turn's transaction (a savepoint: a failed piece undoes only
+        itself), so a message is stored whole or not at all; alone, its own transaction."""
+        turn = TURN_SESSION.get()
 
         def unit() -> T:
+            if turn is not None:
+                with turn.begin_nested():
+                    return work(turn)
             with unit_of_work(self.engine, write=write) as session:
                 return work(session)
 

@@ -56,3 +56,12 @@ class Incoming:
     language_hint: str | None = None
     attachment: Attachment | None = field(default=None)
     update_id: int | None = None  # Telegram's, to handle a redelivered update only once
+
+
+class AssistantBusy(Exception):
+    """The database stayed locked, full or unreachable: nothing of the turn was stored.
+    `reason` is "full", "locked" or "unavailable"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -14,6 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from bot.patience import handle_patiently
 from bot.replies import Button, Channel, Incoming, OwnerKey, Reply
 from bot.settings import Settings
 
@@ -90,7 +91,11 @@ async def loop(settings: Settings, today: date | None, user: str, lang: str,
             incoming = Incoming(buttons[int(text) - 1].payload, True, lang)
         else:
             incoming = Incoming(text, False, lang)
-        buttons = show(await assistant.handle(owner, incoming), files)
+
+        async def notify(early: list[Reply]) -> None:
+            show(early, files)
+
+        buttons = show(await handle_patiently(assistant, owner, incoming, notify), files)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

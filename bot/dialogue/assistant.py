@@ -13,13 +13,23 @@ from zoneinfo import ZoneInfo
 
 from rasa_sdk.executor import ActionExecutor
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 
-from actions.context import install
+from actions.context import TURN_SESSION, install
 from actions.wording import Wording
 from bot.dialogue.rasa_files import load_rasa
 from bot.dialogue.runner import Runner, Turn
 from bot.nlu.parser import NluModel
-from bot.replies import Attachment, Button, Channel, Incoming, OwnerKey, Reply
+from bot.replies import (
+    AssistantBusy,
+    Attachment,
+    Button,
+    Channel,
+    Incoming,
+    OwnerKey,
+    Reply,
+)
 from bot.services import build_context
 from bot.settings import Settings
 from domain.csv_import import MAX_BYTES
@@ -32,6 +42,7 @@ from domain.ledger import (
     get_owner,
     list_clients,
     load_conversation,
+    open_session,
     record_update_processed,
     save_conversation,
     unit_of_work,
@@ -42,6 +53,22 @@ from domain.ledger.enums import Language
 from domain.ledger.models import ProcessedUpdate
 
 log = logging.getLogger(__name__)
+
+
+def busy_reason(exc: OperationalError) -> str:
+    """"full", "locked" or "unavailable", for the wording."""
+    text = str(exc.orig).lower()
+    if "full" in text:
+        return "full"
+    return "locked" if "locked" in text or "busy" in text else "unavailable"
+
+
+def find_owner_by_id(session: Session, owner_id: int) -> bool:
+    try:
+        get_owner(session, owner_id)
+    except NotFound:
+        return False
+    return True
 
 
 @dataclass
@@ -55,65 +82,86 @@ class Assistant:
     def today(self) -> date:
         return self.fixed_today or datetime.now(UTC).astimezone(ZoneInfo(self.timezone)).date()
 
-    def _owner_id(self, owner: OwnerKey, hint: str | None) -> int:
-        """The ledger id of the owner, created on first contact; a read in the usual case
-        (a write transaction only for a newcomer or an owner who had blocked the bot)."""
+    def _owner_id(self, session: Session, owner: OwnerKey, hint: str | None) -> int:
+        """The ledger id of the owner, created on first contact."""
         channel = LedgerChannel(owner.channel.value)
-        with unit_of_work(self.engine, write=False) as session:
-            row = find_owner(session, channel, owner.external_id)
-            if row is not None and row.id is not None and not row.blocked:
-                return row.id
-        with unit_of_work(self.engine) as session:
+        row = find_owner(session, channel, owner.external_id)
+        if row is None:
             row = get_or_create_owner(session, channel, owner.external_id,
                                       Language(hint if hint in ("fr", "en") else "fr"))
-            assert row.id is not None
-            if row.blocked:  # they write again: they unblocked the bot
-                update_owner_profile(session, row.id, {"blocked": False})
-            return row.id
+        assert row.id is not None
+        if row.blocked:  # they write again: they unblocked the bot
+            update_owner_profile(session, row.id, {"blocked": False})
+        return row.id
 
-    def _load(self, owner: OwnerKey, hint: str | None) -> tuple[Turn, list[str]]:
-        owner_id = self._owner_id(owner, hint)
-        with unit_of_work(self.engine, write=False) as session:
-            row = get_owner(session, owner_id)
-            conversation = load_conversation(session, owner_id)
-            clients = [c.name for c in list_clients(session, owner_id)]
-            turn = Turn(owner_id, row.language.value, self.today(), list(conversation.events),
-                        dict(conversation.slots), conversation.active_loop)
+    def _load(self, session: Session, owner: OwnerKey, hint: str | None
+              ) -> tuple[Turn, list[str]]:
+        owner_id = self._owner_id(session, owner, hint)
+        row = get_owner(session, owner_id)
+        conversation = load_conversation(session, owner_id)
+        clients = [c.name for c in list_clients(session, owner_id)]
+        turn = Turn(owner_id, row.language.value, self.today(), list(conversation.events),
+                    dict(conversation.slots), conversation.active_loop)
         return turn, clients
 
-    def _save(self, turn: Turn, update_id: int | None) -> None:
-        with unit_of_work(self.engine) as session:
-            if update_id is not None:
-                record_update_processed(session, update_id)
-            try:
-                get_owner(session, turn.owner_id)
-            except NotFound:  # the owner asked to be forgotten during this turn
-                return
-            save_conversation(session, turn.owner_id, turn.events, turn.slots, turn.active_loop)
-
-    def _seen(self, update_id: int) -> bool:
-        with unit_of_work(self.engine, write=False) as session:
-            return session.get(ProcessedUpdate, update_id) is not None
+    def _save(self, session: Session, turn: Turn, update_id: int | None) -> None:
+        if update_id is not None:
+            record_update_processed(session, update_id)
+        if find_owner_by_id(session, turn.owner_id):  # not if they were just forgotten
+            save_conversation(session, turn.owner_id, turn.events, turn.slots,
+                              turn.active_loop)
+        session.commit()
 
     async def handle(self, owner: OwnerKey, incoming: Incoming) -> list[Reply]:
-        """One message or button from an owner → the replies to show. A Telegram update
-        delivered twice is handled once: its id is stored with the conversation."""
-        if incoming.update_id is not None and await asyncio.to_thread(
-                self._seen, incoming.update_id):
-            log.info("update %s already handled", incoming.update_id)
-            return []
-        turn, clients = await asyncio.to_thread(self._load, owner, incoming.language_hint)
-        text = incoming.text.replace("\x00", "")[:4000] or " "
+        """One message or button from an owner → the replies to show.
+
+        The whole turn is one transaction — the actions' writes, the conversation and the
+        update id — committed before the replies leave: a message is stored whole or not at
+        all, and a Telegram update delivered twice is handled once. When the database is
+        locked (past SQLite's 5 s busy timeout), full or unreachable, the turn is rolled back
+        and `AssistantBusy` tells the channel to say "un instant" and try again
+        (`bot.patience`)."""
         try:
-            if incoming.attachment is not None:
-                await self.runner.handle_file(turn, incoming.attachment.content, MAX_BYTES)
-            else:
-                await self.runner.handle(turn, text, clients)
-        except (DomainError, LedgerError) as exc:
-            log.info("domain error for owner %s: %s", turn.owner_id, type(exc).__name__)
-            turn.responses.append(render_reply(self.wording, "error_input", turn.language, {}, ()))
-        await asyncio.to_thread(self._save, turn, incoming.update_id)
-        return [to_reply(r) for r in turn.responses]
+            return await self._turn(owner, incoming)
+        except OperationalError as exc:  # locked past busy_timeout, disk full, connection lost
+            log.warning("database unavailable for this turn (%s)", type(exc.orig).__name__)
+            raise AssistantBusy(busy_reason(exc)) from exc
+
+    async def _turn(self, owner: OwnerKey, incoming: Incoming) -> list[Reply]:
+        session = open_session(self.engine)
+        token = TURN_SESSION.set(session)
+        try:
+            update_id = incoming.update_id
+            if update_id is not None and await asyncio.to_thread(
+                    lambda: session.get(ProcessedUpdate, update_id) is not None):
+                log.info("update %s already handled", incoming.update_id)
+                return []
+            turn, clients = await asyncio.to_thread(self._load, session, owner,
+                                                    incoming.language_hint)
+            text = incoming.text.replace("\x00", "")[:4000] or " "
+            try:
+                if incoming.attachment is not None:
+                    await self.runner.handle_file(turn, incoming.attachment.content, MAX_BYTES)
+                else:
+                    await self.runner.handle(turn, text, clients)
+            except (DomainError, LedgerError) as exc:
+                log.info("domain error for owner %s: %s", turn.owner_id, type(exc).__name__)
+                turn.responses.append(render_reply(self.wording, "error_input", turn.language,
+                                                   {}, ()))
+            await asyncio.to_thread(self._save, session, turn, incoming.update_id)
+            return [to_reply(r) for r in turn.responses]
+        except BaseException:
+            await asyncio.to_thread(session.rollback)
+            raise
+        finally:
+            TURN_SESSION.reset(token)
+            await asyncio.to_thread(session.close)
+
+    def busy_reply(self, lang: str | None, *, giving_up: bool = False, reason: str = "") -> Reply:
+        """"Un instant" while the database is away, or the final word if it stays away."""
+        lang = lang if lang in ("fr", "en") else "fr"
+        template = "busy_gave_up" if giving_up else "busy"
+        return to_reply(render_reply(self.wording, template, lang, {"reason": reason}, ()))
 
     async def mark_blocked(self, owner: OwnerKey) -> None:
         """The owner blocked the bot: remember it, so nothing is pushed to them any more."""

@@ -9,7 +9,8 @@ from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.replies import Attachment, Channel, Incoming, OwnerKey
+from bot.patience import handle_patiently
+from bot.replies import Attachment, Channel, Incoming, OwnerKey, Reply
 from bot.telegram.buttons import ButtonCodec
 from bot.telegram.commands import command_incoming
 from bot.telegram.delivery import Delivery, OwnerUnreachable
@@ -99,8 +100,12 @@ class TelegramChannel:
         incoming = replace(incoming, update_id=update.update_id)
         chat_id = update.effective_chat.id
         owner = owner_of(update)
+        async def notify(early: list[Reply]) -> None:  # "un instant" while the database is away
+            await send_replies(context.bot, chat_id, early, owner=owner, codec=self.codec,
+                               delivery=self.delivery)
+
         async with typing(context.bot, chat_id):
-            replies = await self.assistant.handle(owner, incoming)
+            replies = await handle_patiently(self.assistant, owner, incoming, notify)
         try:
             await send_replies(context.bot, chat_id, replies, owner=owner, codec=self.codec,
                                delivery=self.delivery)

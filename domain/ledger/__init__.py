@@ -30,7 +30,7 @@ from domain.ledger.conversation import (
     record_update_processed,
     save_conversation,
 )
-from domain.ledger.db import make_engine, unit_of_work
+from domain.ledger.db import make_engine, open_session, unit_of_work
 from domain.ledger.errors import (
     DuplicateInvoice,
     InvalidAmount,
@@ -127,6 +127,7 @@ __all__ = [
     "mark_failed",
     "mark_sent",
     "next_due_at",
+    "open_session",
     "open_invoices",
     "overdue_invoices",
     "pending_for_owner",

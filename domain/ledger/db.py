@@ -61,6 +61,12 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def open_session(engine: Engine, *, write: bool = True) -> Session:
+    """A session whose transaction (begun at its first statement) takes SQLite's write lock
+    at BEGIN when `write`; the caller commits or rolls back and closes it."""
+    return Session(engine.execution_options(**{_WRITE_OPTION: write}), expire_on_commit=False)
+
+
 @contextmanager
 def unit_of_work(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     """One short transaction: commit on success, roll back on error.
@@ -68,8 +74,7 @@ def unit_of_work(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     `write=False` lets SQLite readers start a deferred transaction (they never wait for the
     writer in WAL mode); it changes nothing on PostgreSQL. Never await the network inside.
     """
-    bind = engine.execution_options(**{_WRITE_OPTION: write})
-    with Session(bind, expire_on_commit=False) as session:
+    with open_session(engine, write=write) as session:
         try:
             yield session
             session.commit()

@@ -22,6 +22,10 @@ class ScriptedAssistant:
         self.seen: list[tuple[OwnerKey, Incoming]] = []  # as said, update ids aside
         self.update_ids: list[int | None] = []
 
+    def busy_reply(self, lang: str | None, *, giving_up: bool = False,
+                   reason: str = "") -> Reply:
+        return Reply("abandon" if giving_up else "un instant")
+
     async def handle(self, owner: OwnerKey, incoming: Incoming) -> list[Reply]:
         self.update_ids.append(incoming.update_id)
         self.seen.append((owner, replace(incoming, update_id=None)))
