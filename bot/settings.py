@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_file_base_url: str = "https://api.telegram.org/file/bot"
+    # Telegram allows about 30 messages/s per bot: the bot never sends faster (a self-hosted
+    # Bot API server, or a benchmark against the local fake one, may allow more).
+    telegram_max_rate: float = 30.0
     webhook: bool = False
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -79,6 +80,17 @@ class Assistant:
     timezone: str
     fixed_today: date | None = None
 
+    _gates: dict[int, asyncio.Lock] = field(default_factory=dict, repr=False)
+
+    def _gate(self) -> asyncio.Lock | contextlib.nullcontext[None]:
+        """SQLite has one writer at a time: turns take turns here, in the event loop, rather
+        than in worker threads, where a turn waiting for the lock would hold the thread the
+        lock holder needs (100 chats at once deadlocked until the busy timeout)."""
+        if self.engine.dialect.name != "sqlite":
+            return contextlib.nullcontext()
+        loop = id(asyncio.get_running_loop())
+        return self._gates.setdefault(loop, asyncio.Lock())
+
     def today(self) -> date:
         return self.fixed_today or datetime.now(UTC).astimezone(ZoneInfo(self.timezone)).date()
 
@@ -122,7 +134,8 @@ class Assistant:
         and `AssistantBusy` tells the channel to say "un instant" and try again
         (`bot.patience`)."""
         try:
-            return await self._turn(owner, incoming)
+            async with self._gate():
+                return await self._turn(owner, incoming)
         except OperationalError as exc:  # locked past busy_timeout, disk full, connection lost
             log.warning("database unavailable for this turn (%s)", type(exc.orig).__name__)
             raise AssistantBusy(busy_reason(exc)) from exc

@@ -81,7 +81,8 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_max_rate,
+                                     max_retries=2))
         .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates=64))
         .post_init(set_command_menu)
         .post_stop(stop_nudges)
