@@ -50,13 +50,21 @@ class ValidateInvoiceForm(FormValidationAction):
         if day is None or day > today or day < date(2000, 1, 1):
             say(dispatcher, tracker, "invalid_date", {"answer": str(value)[:60]})
             return {"invoice_date": None}
+        pending = tracker.get_slot("due_date")
+        if pending and as_date(pending) is None:  # terms said before the invoice date
+            result = due_from_answer(pending, day)
+            return {"invoice_date": day.isoformat(),
+                    "due_date": result[0].isoformat() if result else None}
         return {"invoice_date": day.isoformat()}
 
     def validate_due_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: dict[str, Any]) -> Slots:
         invoice_date = as_date(tracker.get_slot("invoice_date"))
-        if invoice_date is None:  # asked before the invoice date: keep it for later
-            return {"due_date": str(value)[:80]} if as_date(value) else {"due_date": None}
+        if invoice_date is None:  # said before the invoice date: a date, or terms for later
+            if as_date(value) is not None or due_from_answer(value, date(2000, 1, 1)):
+                return {"due_date": str(value)[:80]}
+            say(dispatcher, tracker, "invalid_due_date", {"answer": str(value)[:60]})
+            return {"due_date": None}
         result = due_from_answer(value, invoice_date)
         if result is None:
             say(dispatcher, tracker, "invalid_due_date", {"answer": str(value)[:60]})

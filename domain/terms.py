@@ -75,7 +75,7 @@ def _fold(text: str) -> str:
 _RECEIPT = re.compile(r"^(paiement |payable |reglement )?(a|des|upon|on|due on) ?(la )?"
                       r"(reception|receipt)( de (la )?facture| of invoice)?$|^comptant$|"
                       r"^cash$|^immediate?$|^(paiement )?immediat$|^0 ?(j|jours?|days?)$")
-_EOM = re.compile(r"^(?:net )?(\d{1,3}) ?(?:j|jrs?|jours?|days?)?,? ?(?:fin de mois|fdm|"
+_EOM = re.compile(r"^(?:net |a )?(\d{1,3}) ?(?:j|jrs?|jours?|days?)?,? ?(?:fin de mois|fdm|"
                   r"f\.d\.m\.?|end of month|eom)$|^(?:fin de mois|fdm|eom) ?\+? ?(\d{1,3}) ?"
                   r"(?:j|jours?|days?)?$")
 _DAYS = re.compile(r"^(?:net |a )?(\d{1,3}) ?(?:j|jrs?|jours?|days?)(?: net)?(?: (?:date de|"

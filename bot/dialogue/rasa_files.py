@@ -22,6 +22,7 @@ class RasaFileError(ValueError):
 class SlotMapping:
     kind: str  # from_entity | from_text | custom
     entity: str | None
+    role: str | None
     active_loop: str | None
     requested_slot: str | None
 
@@ -57,7 +58,7 @@ def _mappings(slots: dict[str, Any]) -> dict[str, tuple[SlotMapping, ...]]:
         items = []
         for m in spec.get("mappings", []):
             for condition in m.get("conditions") or [{}]:
-                items.append(SlotMapping(m["type"], m.get("entity"),
+                items.append(SlotMapping(m["type"], m.get("entity"), m.get("role"),
                                          condition.get("active_loop"),
                                          condition.get("requested_slot")))
         result[name] = tuple(items)

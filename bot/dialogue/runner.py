@@ -150,11 +150,11 @@ class Runner:
     def _candidates(self, turn: Turn, parse: dict[str, Any], text: str) -> dict[str, Any]:
         """Slot values this message offers to the active form (Rasa slot mappings)."""
         form, requested = turn.active_loop, turn.slots.get("requested_slot")
-        entities: dict[str, Any] = {}
+        entities: dict[tuple[str, str | None], Any] = {}  # (entity, role) → first value
         for entity in parse["entities"]:
-            entities.setdefault(entity["entity"], entity["value"])
+            entities.setdefault((entity["entity"], entity.get("role")), entity["value"])
         found: dict[str, Any] = {}
-        used: set[str] = set()
+        used: set[tuple[str, str | None]] = set()
         raw_text_slot = None
         slots = list(self.domain.forms.get(form or "", ()))
         if requested in slots:  # the question asked gets the first pick of the entities
@@ -164,18 +164,19 @@ class Runner:
             for mapping in self.domain.mappings.get(slot, ()):
                 if mapping.active_loop not in (None, form) or slot in found:
                     continue
-                if (mapping.kind == "from_entity" and mapping.entity in entities
-                        and mapping.entity not in used
+                key = (str(mapping.entity), mapping.role)
+                if (mapping.kind == "from_entity" and key in entities and key not in used
                         and mapping.requested_slot in (None, requested)):
-                    found[slot] = entities[mapping.entity]
-                    used.add(str(mapping.entity))
+                    found[slot] = entities[key]
+                    used.add(key)
                 elif (mapping.kind == "from_text" and slot == requested and text
                       and (not text.startswith("/") or text == SKIP_PAYLOAD)):
                     kind = "date" if slot in DATE_SLOTS else "amount" if (
                         slot in AMOUNT_SLOTS) else None
-                    if kind and kind in entities and kind not in used:
-                        found[slot] = entities[kind]
-                        used.add(kind)
+                    said = next((k for k in entities if k[0] == kind and k not in used), None)
+                    if said is not None:
+                        found[slot] = entities[said]
+                        used.add(said)
                     else:
                         found[slot] = text.strip()[:200]
                         raw_text_slot = slot

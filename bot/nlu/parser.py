@@ -19,6 +19,7 @@ from bot.nlu.entities.client import ClientPatterns, extract_clients
 from bot.nlu.entities.dates import EXTRACTOR as DATE_EXTRACTOR
 from bot.nlu.entities.dates import find_dates
 from bot.nlu.entities.invoice_number import extract_invoice_numbers
+from bot.nlu.entities.terms import date_role, extract_terms
 from bot.nlu.text import fold, guess_language
 from bot.nlu.training_data import Example, load_training_data
 
@@ -99,21 +100,23 @@ def _entities(
     direction: Direction,
     patterns: ClientPatterns,
 ) -> list[Entity]:
-    # Priority on overlaps: invoice number > date > amount > client.
+    # Priority on overlaps: invoice number > terms > date > amount > client.
     chosen: list[Entity] = []
     dates = [
         Entity("date", d.start, d.end, d.value.isoformat(), DATE_EXTRACTOR)
         for d in find_dates(text, today, direction)
         if d.value is not None
     ]
-    for group in (extract_invoice_numbers(text), dates, extract_amounts(text)):
+    for group in (extract_invoice_numbers(text), extract_terms(text), dates,
+                  extract_amounts(text)):
         chosen += [e for e in group if not any(c.overlaps(e.start, e.end) for c in chosen)]
     chosen += extract_clients(text, known_clients, patterns, taken=chosen)
     return sorted(chosen, key=lambda e: (e.start, e.end))
 
 
 def _as_rasa(entity: Entity, text: str) -> dict[str, Any]:
-    return {
+    role = date_role(text, entity.start) if entity.entity == "date" else None
+    return {**({"role": role} if role else {}),
         "entity": entity.entity,
         "start": entity.start,
         "end": entity.end,

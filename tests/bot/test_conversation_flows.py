@@ -229,3 +229,14 @@ def test_typed_snooze_brings_the_last_reminder_back(chat: Chat) -> None:
     with unit_of_work(engine) as session:
         again = [n for n in pending_for_owner(session, owner.id) if n.kind.value == "ladder_step"]
         assert again and again[0].due_at.date().isoformat() == "2026-11-30"
+
+
+def test_one_liner_with_invoice_date_and_terms(chat: Chat) -> None:
+    out = chat.talk("lea", "j'ai une facture pas payée chez Garage Martin, 2 380 euros, "
+                    "facture FA-2026-031 du 2 septembre, payable à 30 jours",
+                    '/add_invoice{"debtor_kind":"professional"}', '/add_invoice{"merchant":"no"}',
+                    '/add_invoice{"step":"none"}')
+    assert "professionnel ou un particulier" in out[0]  # nothing else to ask
+    card = out[-1]
+    assert "échéance 02/10/2026" in card and "52 jours" in card
+    assert "42,04" in card  # 2 380 € × 52 days × 12.40 % / 365
