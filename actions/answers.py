@@ -9,6 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import say
 from actions.cases import money_text
+from actions.context import current
+from actions.parsing import as_date
 
 MAX_CLIENT_NAME = 120
 
@@ -36,3 +38,24 @@ def amount(slot: str, value: Any, dispatcher: CollectingDispatcher,
 def form_slots(domain: dict[str, Any], form: str) -> list[str]:
     """The required slots of a form, as domain.yml declares them."""
     return list(domain.get("forms", {}).get(form, {}).get("required_slots", []))
+
+
+class PromiseAnswers:
+    """The questions about a promise, shared by the promise form and the call form (a plain
+    mixin, not an Action: rasa-sdk registers only the forms that use it)."""
+
+    def validate_client(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        domain: dict[str, Any]) -> dict[str, Any]:
+        return client_name("client", value, dispatcher, tracker)
+
+    def validate_promise_amount(self, value: Any, dispatcher: CollectingDispatcher,
+                                tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        return amount("promise_amount", value, dispatcher, tracker)
+
+    def validate_promise_date(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        day = as_date(value)
+        if day is None or day < current().today(tracker):  # a promise is for the future
+            say(dispatcher, tracker, "invalid_date", {"answer": str(value)[:60]})
+            return {"promise_date": None}
+        return {"promise_date": day.isoformat()}

@@ -11,11 +11,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
-from actions.answers import amount, client_name, form_slots
+from actions.answers import PromiseAnswers, form_slots
 from actions.base import say
 from actions.cases import open_invoices_of_client
 from actions.context import current
-from actions.parsing import as_date, pick
+from actions.parsing import pick
 from actions.replan import replan
 from domain.ledger import log_interaction, log_promise, record_dispute
 from domain.ledger.enums import ContactChannel, LadderStep, Outcome
@@ -33,7 +33,7 @@ STEP_OF = {Outcome.ANSWERED: LadderStep.FRIENDLY_CALL, Outcome.PROMISE: LadderSt
            Outcome.DISPUTE: LadderStep.FRIENDLY_CALL}
 
 
-class ValidateCallForm(FormValidationAction):
+class ValidateCallForm(PromiseAnswers, FormValidationAction):
     def name(self) -> str:
         return "validate_call_form"
 
@@ -44,29 +44,12 @@ class ValidateCallForm(FormValidationAction):
             return domain_slots
         return [s for s in domain_slots if s not in ("promise_amount", "promise_date")]
 
-    def validate_client(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                        domain: dict[str, Any]) -> Slots:
-        return client_name("client", value, dispatcher, tracker)
-
     def validate_call_outcome(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: dict[str, Any]) -> Slots:
         outcome = pick(value, OUTCOME_WORDS)
         if outcome is None:
             say(dispatcher, tracker, "invalid_choice")
         return {"call_outcome": outcome}
-
-    def validate_promise_amount(self, value: Any, dispatcher: CollectingDispatcher,
-                                tracker: Tracker, domain: dict[str, Any]) -> Slots:
-        return amount("promise_amount", value, dispatcher, tracker)
-
-    def validate_promise_date(self, value: Any, dispatcher: CollectingDispatcher,
-                              tracker: Tracker, domain: dict[str, Any]) -> Slots:
-        day = as_date(value)
-        if day is None or day < current().today(tracker):
-            say(dispatcher, tracker, "invalid_date", {"answer": str(value)[:60]})
-            return {"promise_date": None}
-        return {"promise_date": day.isoformat()}
-
 
 class ActionSubmitCall(Action):
     def name(self) -> str:

@@ -11,37 +11,18 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
-from actions.answers import amount, client_name, form_slots
+from actions.answers import PromiseAnswers, form_slots
 from actions.base import say
 from actions.cases import open_invoices_of_client
 from actions.context import current
-from actions.parsing import as_date
 from actions.replan import replan
 from domain.ledger import log_interaction, log_promise
 from domain.ledger.enums import ContactChannel, LadderStep, Outcome
 
-Slots = dict[str, Any]
 
-
-class ValidatePromiseForm(FormValidationAction):
+class ValidatePromiseForm(PromiseAnswers, FormValidationAction):
     def name(self) -> str:
         return "validate_promise_form"
-
-    def validate_client(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                        domain: dict[str, Any]) -> Slots:
-        return client_name("client", value, dispatcher, tracker)
-
-    def validate_promise_amount(self, value: Any, dispatcher: CollectingDispatcher,
-                                tracker: Tracker, domain: dict[str, Any]) -> Slots:
-        return amount("promise_amount", value, dispatcher, tracker)
-
-    def validate_promise_date(self, value: Any, dispatcher: CollectingDispatcher,
-                              tracker: Tracker, domain: dict[str, Any]) -> Slots:
-        day = as_date(value)
-        if day is None or day < current().today(tracker):
-            say(dispatcher, tracker, "invalid_date", {"answer": str(value)[:60]})
-            return {"promise_date": None}
-        return {"promise_date": day.isoformat()}
 
 
 class ActionSubmitPromise(Action):
