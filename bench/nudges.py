@@ -163,8 +163,8 @@ def run(nudges: int = 100_000, owners: int = 10_000, seconds: float = 20.0,
     report.add("dispatch rate / configured cap", msg_rate / rate * 100, 95.0, "%", higher=True,
                note=f"{msg_rate:.2f} msg/s for a cap of {rate:g}/s over {result['window_s']:.0f} s")
     report.add("nudges per message (coalesced)", per_message, None, "",
-               note="one claim batch (100 rows, oldest first) spans 100 owners: an owner's "
-               "10 late nudges are not coalesced into one message")
+               note="each owner's due nudges are claimed together and sent at most "
+               "5 per message (DispatchConfig.coalesce_max)")
     report.add("CPU per nudge", result["cpu_s_window"] / max(1, result["nudges_sent"]) * 1000,
                None, "ms")
     report.add("max messages in any 1 s (Telegram: ~30)", result["max_msgs_any_1s"], 30, "")

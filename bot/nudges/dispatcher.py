@@ -68,7 +68,7 @@ class DispatchConfig:
     lease_seconds: float = 120.0
     batch: int = 100
     coalesce_max: int = 5  # nudges per message
-    concurrency: int = 16  # owners served at once
+    concurrency: int = 32  # owners served at once (a second message to one chat waits 1 s)
     rate_limit_retries: int = 3
     max_attempts: int = 8  # then the nudge is failed for good
     quiet_hours: bool = True  # check the owner's quiet hours at send time too
