@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from actions.context import ActionContext
 from domain.case import InvoiceCase
 from domain.diagnosis import Diagnosis, diagnose
+from domain.errors import InvalidInput
 from domain.ladder import LadderStep, StepDone
 from domain.ledger import get_owner
 from domain.ledger.enums import ClientKind, InvoiceStatus, PromiseState
@@ -30,6 +31,7 @@ from domain.ledger.models import Payment as PaymentRow
 from domain.ledger.views import OPEN_STATUSES
 from domain.parties import DebtorKind
 from domain.penalties import Payment
+from domain.terms import Terms, due_date, parse_terms
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,20 @@ def _missed_instalment(invoice: Invoice, rows: _Rows, today: date) -> date | Non
     return None
 
 
+def stated_terms(invoice: Invoice, client: Client) -> Terms | None:
+    """The invoice's payment terms when they give its stored due date: the diagnosis then
+    says how it read them ("fin de mois": which of the two methods) and checks the caps."""
+    if not invoice.terms:
+        return None
+    try:
+        terms = parse_terms(invoice.terms)
+    except InvalidInput:
+        return None
+    computed = due_date(invoice.invoice_date, terms=terms, delivery_date=invoice.delivery_date,
+                        professional_debtor=client.kind is ClientKind.PROFESSIONAL)
+    return terms if computed.due == invoice.due_date else None
+
+
 def _case(invoice: Invoice, client: Client, owner: Owner, rows: _Rows, today: date
           ) -> InvoiceCase:
     """The legal case of a stored invoice: payments, steps taken and promises included."""
@@ -118,10 +134,12 @@ def _case(invoice: Invoice, client: Client, owner: Owner, rows: _Rows, today: da
     promises = rows.promises[key]
     pending = [p for p in promises if p.state is PromiseState.PENDING]
     broken = [p for p in promises if p.state is PromiseState.BROKEN]
+    terms = stated_terms(invoice, client)
     return InvoiceCase(
         today=today, amount=invoice.amount, invoice_date=invoice.invoice_date,
         debtor=DebtorKind(client.kind.value), delivery_date=invoice.delivery_date,
-        due_date=invoice.due_date, debtor_is_merchant=client.is_merchant,
+        due_date=None if terms else invoice.due_date, terms=terms,
+        debtor_is_merchant=client.is_merchant,
         creditor_is_merchant=owner.is_merchant,
         contract_rate=invoice.contract_rate, formal_notice_date=invoice.formal_notice_date,
         payments=tuple(Payment(p.paid_on, p.amount) for p in rows.payments[key]

@@ -54,7 +54,8 @@ class ValidateInvoiceForm(FormValidationAction):
         if pending and as_date(pending) is None:  # terms said before the invoice date
             result = due_from_answer(pending, day)
             return {"invoice_date": day.isoformat(),
-                    "due_date": result[0].isoformat() if result else None}
+                    "due_date": result[0].isoformat() if result else None,
+                    "terms_text": result[1] if result else None}
         return {"invoice_date": day.isoformat()}
 
     def validate_due_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -69,7 +70,7 @@ class ValidateInvoiceForm(FormValidationAction):
         if result is None:
             say(dispatcher, tracker, "invalid_due_date", {"answer": str(value)[:60]})
             return {"due_date": None}
-        return {"due_date": result[0].isoformat()}
+        return {"due_date": result[0].isoformat(), "terms_text": result[1]}
 
     def validate_debtor_kind(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: dict[str, Any]) -> Slots:

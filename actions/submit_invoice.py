@@ -50,7 +50,7 @@ class ActionSubmitInvoice(Action):
                 invoice = add_invoice(
                     session, owner_id, client.id, slots["invoice_number"],
                     Decimal(slots["amount"]), date.fromisoformat(slots["invoice_date"]),
-                    date.fromisoformat(slots["due_date"]))
+                    date.fromisoformat(slots["due_date"]), terms=tracker.get_slot("terms_text"))
             except DuplicateInvoice:
                 invoice = find_invoice_by_number(session, owner_id, slots["invoice_number"],
                                                  client.id)[0]
@@ -66,5 +66,5 @@ class ActionSubmitInvoice(Action):
         say(dispatcher, tracker, "diagnosis_card", card,
             buttons=[("wording", f'/ask_wording{{"step":"{step}"}}'),
                      ("what_now", "/what_now")] if step else [("what_now", "/what_now")])
-        return [SlotSet(name, None) for name in slots] + [
+        return [SlotSet(name, None) for name in (*slots, "terms_text")] + [
             SlotSet("invoice_id", float(view.invoice.id or 0))]

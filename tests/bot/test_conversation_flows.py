@@ -240,3 +240,11 @@ def test_one_liner_with_invoice_date_and_terms(chat: Chat) -> None:
     card = out[-1]
     assert "échéance 02/10/2026" in card and "52 jours" in card
     assert "42,04" in card  # 2 380 € × 52 days × 12.40 % / 365
+
+
+def test_terms_are_kept_and_read_like_the_legal_core(chat: Chat) -> None:
+    card = chat.talk("eom", "facture F-2026-088 Boulangerie Petit 1 840 € du 12/09, "
+                     "30 jours fin de mois", '/add_invoice{"debtor_kind":"professional"}',
+                     '/add_invoice{"merchant":"yes"}', '/add_invoice{"step":"none"}')[-1]
+    assert "échéance 30/10/2026" in card  # 30/09 + 30 days, the earlier of the two readings
+    assert "31/10/2026" in card  # the other accepted reading is named, to check the contract
