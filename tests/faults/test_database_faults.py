@@ -88,7 +88,7 @@ def test_locked_database_gets_un_instant_then_the_answer(
 
 def test_disk_full_stores_nothing_half_and_says_so(
         sqlite_assistant: tuple[Assistant, Path]) -> None:
-    assistant, _ = sqlite_assistant
+    assistant, db = sqlite_assistant
     before = stored(assistant)
 
     def full(dbapi_connection: Any, _record: Any) -> None:
@@ -96,6 +96,9 @@ def test_disk_full_stores_nothing_half_and_says_so(
         dbapi_connection.execute(f"PRAGMA max_page_count={pages}")
 
     assistant.engine.dispose()
+    with sqlite3.connect(db, isolation_level=None) as raw:  # no free page left to reuse
+        raw.execute("VACUUM")
+    raw.close()
     event.listen(assistant.engine, "connect", full)
     big = "Dupont SARL conteste la facture : " + "travaux non conformes " * 400
     early, final = patiently(assistant, big, (0.1,))
