@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import Select, select
+from sqlmodel import Session, col
+from sqlmodel import select as orm_select
 
 from actions.context import ActionContext
 from domain.case import InvoiceCase
-from domain.diagnosis import Diagnosis, diagnose
+from domain.diagnosis import Diagnosis, Summary, diagnose, triage
 from domain.errors import InvalidInput
-from domain.ladder import LadderStep, StepDone
+from domain.ladder import Ladder, LadderStep, StepDone
 from domain.ledger import get_owner
 from domain.ledger.enums import ClientKind, InvoiceStatus, PromiseState
 from domain.ledger.models import (
@@ -23,7 +27,6 @@ from domain.ledger.models import (
     Instalment,
     Interaction,
     Invoice,
-    Owner,
     PaymentPlan,
     Promise,
 )
@@ -31,6 +34,7 @@ from domain.ledger.models import Payment as PaymentRow
 from domain.ledger.views import OPEN_STATUSES
 from domain.parties import DebtorKind
 from domain.penalties import Payment
+from domain.rates import RateTable
 from domain.terms import Terms, due_date, parse_terms
 
 
@@ -43,77 +47,121 @@ class CaseView:
     diagnosis: Diagnosis
 
     def template_context(self, lang: str) -> dict[str, Any]:
-        return {
-            "invoice": {"id": self.invoice.id, "number": self.invoice.number,
-                        "amount": str(self.invoice.amount),
-                        "invoice_date": self.invoice.invoice_date.isoformat(),
-                        "due_date": self.invoice.due_date.isoformat()},
-            "client": {"name": self.client.name, "kind": self.client.kind.value,
-                       "tone": self.client.tone.value},
-            "diag": {**self.diagnosis.to_json(), "warnings": [
-                self.warning_text(n, lang) for n in self.diagnosis.to_json()["notices"]]},
-        }
+        return case_context(self.invoice, self.client.name, self.client.kind.value,
+                            self.client.tone.value, self.diagnosis, lang)
 
-    @staticmethod
-    def warning_text(notice: dict[str, Any], lang: str) -> str:
-        from actions.context import current
 
-        return current().wording.notice(notice, lang)
+def case_context(invoice: Any, client_name: str, client_kind: str, client_tone: str,
+                 diagnosis: Diagnosis, lang: str) -> dict[str, Any]:
+    """What a template reads of one case (`invoice`: an `Invoice` or a row of its columns)."""
+    from actions.context import current
+
+    facts = diagnosis.to_json()
+    return {
+        "invoice": {"id": invoice.id, "number": invoice.number, "amount": str(invoice.amount),
+                    "invoice_date": invoice.invoice_date.isoformat(),
+                    "due_date": invoice.due_date.isoformat()},
+        "client": {"name": client_name, "kind": client_kind, "tone": client_tone},
+        "diag": {**facts, "warnings": [current().wording.notice(n, lang)
+                                       for n in facts["notices"]]},
+    }
 
 
 @dataclass
 class _Rows:
-    """Everything the diagnosis reads about a set of invoices, loaded in a few queries."""
+    """Everything the diagnosis reads about a set of invoices, loaded in a few queries as
+    plain rows (no ORM objects: an owner with thousands of invoices reads them all)."""
 
-    payments: dict[int, list[PaymentRow]] = field(default_factory=lambda: defaultdict(list))
-    steps: dict[int, list[Interaction]] = field(default_factory=lambda: defaultdict(list))
-    promises: dict[int, list[Promise]] = field(default_factory=lambda: defaultdict(list))
-    plans: dict[int, PaymentPlan] = field(default_factory=dict)  # the latest, per invoice
-    instalments: dict[int, list[Instalment]] = field(default_factory=lambda: defaultdict(list))
+    payments: dict[int, list[Any]] = field(default_factory=dict)
+    steps: dict[int, list[Any]] = field(default_factory=dict)
+    promises: dict[int, list[Any]] = field(default_factory=dict)
+    plans: dict[int, Any] = field(default_factory=dict)  # the latest, per invoice
+    instalments: dict[int, list[Any]] = field(default_factory=dict)
+
+
+_PAYMENT = PaymentRow.__table__.c  # type: ignore[attr-defined]
+_STEP = Interaction.__table__.c  # type: ignore[attr-defined]
+_PROMISE = Promise.__table__.c  # type: ignore[attr-defined]
+_PLAN = PaymentPlan.__table__.c  # type: ignore[attr-defined]
+_INSTALMENT = Instalment.__table__.c  # type: ignore[attr-defined]
+_INVOICE_TABLE = Invoice.__table__  # type: ignore[attr-defined]
+_INVOICE = _INVOICE_TABLE.c
+_CLIENT_TABLE = Client.__table__  # type: ignore[attr-defined]
+_CLIENT = _CLIENT_TABLE.c
+
+
+def _related(owner_id: int) -> dict[str, Select[Any]]:
+    """The owner's rows related to invoices; each query's first column is `invoice_id`."""
+    return {
+        "payments": select(_PAYMENT.invoice_id, _PAYMENT.paid_on, _PAYMENT.amount,
+                           _PAYMENT.logged_at).where(_PAYMENT.owner_id == owner_id),
+        "steps": select(_STEP.invoice_id, _STEP.ladder_step, _STEP.occurred_on).where(
+            _STEP.owner_id == owner_id, _STEP.ladder_step.is_not(None)),
+        "promises": select(_PROMISE.invoice_id, _PROMISE.state, _PROMISE.promised_date,
+                           _PROMISE.logged_at, _PROMISE.checked_at).where(
+            _PROMISE.owner_id == owner_id),
+        "plans": select(_PLAN.invoice_id, _PLAN.id, _PLAN.created_at).where(
+            _PLAN.owner_id == owner_id),
+    }
+
+
+def _fill(session: Session, queries: dict[str, Select[Any]], rows: _Rows) -> None:
+    for name in ("payments", "steps", "promises"):
+        target: dict[int, list[Any]] = getattr(rows, name)
+        for row in session.connection().execute(queries[name]):
+            target.setdefault(row.invoice_id, []).append(row)
+    for plan in session.connection().execute(queries["plans"]):
+        known = rows.plans.get(plan.invoice_id)
+        if known is None or plan.id > known.id:
+            rows.plans[plan.invoice_id] = plan
 
 
 def _load(session: Session, owner_id: int, ids: list[int]) -> _Rows:
+    """The related rows of the invoices `ids`."""
     rows = _Rows()
     for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):  # SQLite's bound limit
-        for payment in session.exec(select(PaymentRow).where(
-                PaymentRow.owner_id == owner_id, col(PaymentRow.invoice_id).in_(chunk))):
-            rows.payments[payment.invoice_id].append(payment)
-        for step in session.exec(select(Interaction).where(
-                Interaction.owner_id == owner_id, col(Interaction.invoice_id).in_(chunk),
-                col(Interaction.ladder_step).is_not(None))):
-            rows.steps[step.invoice_id].append(step)
-        for promise in session.exec(select(Promise).where(
-                Promise.owner_id == owner_id, col(Promise.invoice_id).in_(chunk))):
-            rows.promises[promise.invoice_id].append(promise)
-        for plan in session.exec(select(PaymentPlan).where(
-                PaymentPlan.owner_id == owner_id, col(PaymentPlan.invoice_id).in_(chunk))):
-            known = rows.plans.get(plan.invoice_id)
-            if known is None or (plan.id or 0) > (known.id or 0):
-                rows.plans[plan.invoice_id] = plan
-    plan_ids = [p.id for p in rows.plans.values()]
-    if plan_ids:
-        for instalment in session.exec(select(Instalment).where(
-                Instalment.owner_id == owner_id, col(Instalment.plan_id).in_(plan_ids))):
-            rows.instalments[instalment.plan_id].append(instalment)
+        _fill(session, {name: query.where(query.selected_columns[0].in_(chunk))
+                        for name, query in _related(owner_id).items()}, rows)
+    _load_instalments(session, owner_id, rows)
     return rows
 
 
-def _missed_instalment(invoice: Invoice, rows: _Rows, today: date) -> date | None:
+def _load_open(session: Session, owner_id: int, where: Sequence[Any]) -> _Rows:
+    """The related rows of every invoice that `where` selects: joined to the invoice rather
+    than listed, so the cost follows the owner's payments, steps and promises, not their
+    number of invoices."""
+    rows = _Rows()
+    _fill(session, {name: query.join(_INVOICE_TABLE, _INVOICE.id == query.selected_columns[0])
+                    .where(*where) for name, query in _related(owner_id).items()}, rows)
+    _load_instalments(session, owner_id, rows)
+    return rows
+
+
+def _load_instalments(session: Session, owner_id: int, rows: _Rows) -> None:
+    plan_ids = [p.id for p in rows.plans.values()]
+    for chunk in (plan_ids[i:i + 900] for i in range(0, len(plan_ids), 900)):
+        for instalment in session.connection().execute(select(
+                _INSTALMENT.plan_id, _INSTALMENT.due_date, _INSTALMENT.amount).where(
+                _INSTALMENT.owner_id == owner_id, _INSTALMENT.plan_id.in_(chunk))):
+            rows.instalments.setdefault(instalment.plan_id, []).append(instalment)
+
+
+def _missed_instalment(invoice: Any, rows: _Rows, today: date) -> date | None:
     """The due date of the oldest instalment still unpaid once the payments made since the
     plan cover the earlier ones (instalments are settled in date order)."""
     plan = rows.plans.get(invoice.id or 0)
     if plan is None:
         return None
-    covered = sum((p.amount for p in rows.payments[invoice.id or 0]
+    covered = sum((p.amount for p in rows.payments.get(invoice.id or 0, ())
                    if p.logged_at >= plan.created_at), Decimal("0"))
-    for instalment in sorted(rows.instalments[plan.id or 0], key=lambda i: i.due_date):
+    for instalment in sorted(rows.instalments.get(plan.id or 0, ()), key=lambda i: i.due_date):
         covered -= instalment.amount
         if covered < 0:
             return instalment.due_date if instalment.due_date < today else None
     return None
 
 
-def stated_terms(invoice: Invoice, client: Client) -> Terms | None:
+def stated_terms(invoice: Any, client: Any) -> Terms | None:
     """The invoice's payment terms when they give its stored due date: the diagnosis then
     says how it read them ("fin de mois": which of the two methods) and checks the caps."""
     if not invoice.terms:
@@ -127,33 +175,41 @@ def stated_terms(invoice: Invoice, client: Client) -> Terms | None:
     return terms if computed.due == invoice.due_date else None
 
 
-def _case(invoice: Invoice, client: Client, owner: Owner, rows: _Rows, today: date
-          ) -> InvoiceCase:
-    """The legal case of a stored invoice: payments, steps taken and promises included."""
+_DEBTOR = {ClientKind.PROFESSIONAL: DebtorKind.PROFESSIONAL,
+           ClientKind.CONSUMER: DebtorKind.CONSUMER}
+
+
+def _case(invoice: Any, client: Any, creditor_is_merchant: bool | None, rows: _Rows,
+          today: date) -> InvoiceCase:
+    """The legal case of a stored invoice (an `Invoice` or a row with its columns; `client`
+    has `kind` and `is_merchant`): payments, steps taken and promises included."""
     key = invoice.id or 0
-    promises = rows.promises[key]
-    pending = [p for p in promises if p.state is PromiseState.PENDING]
-    broken = [p for p in promises if p.state is PromiseState.BROKEN]
-    terms = stated_terms(invoice, client)
+    promises = rows.promises.get(key, ())
+    payments = rows.payments.get(key, ())
+    steps = rows.steps.get(key, ())
+    terms = stated_terms(invoice, client) if invoice.terms else None
+    pending = [p.promised_date for p in promises if p.state is PromiseState.PENDING]
+    broken = [p.checked_at.date() for p in promises
+              if p.state is PromiseState.BROKEN and p.checked_at]
+    status = invoice.status
     return InvoiceCase(
         today=today, amount=invoice.amount, invoice_date=invoice.invoice_date,
-        debtor=DebtorKind(client.kind.value), delivery_date=invoice.delivery_date,
+        debtor=_DEBTOR[client.kind], delivery_date=invoice.delivery_date,
         due_date=None if terms else invoice.due_date, terms=terms,
         debtor_is_merchant=client.is_merchant,
-        creditor_is_merchant=owner.is_merchant,
+        creditor_is_merchant=creditor_is_merchant,
         contract_rate=invoice.contract_rate, formal_notice_date=invoice.formal_notice_date,
-        payments=tuple(Payment(p.paid_on, p.amount) for p in rows.payments[key]
-                       if p.paid_on <= today),
+        payments=tuple(Payment(p.paid_on, p.amount) for p in payments
+                       if p.paid_on <= today) if payments else (),
         insolvency_date=invoice.insolvency_date,
-        acknowledgments=tuple(p.logged_at.date() for p in promises),
+        acknowledgments=tuple(p.logged_at.date() for p in promises) if promises else (),
         steps_done=tuple(StepDone(LadderStep(i.ladder_step.value), i.occurred_on)
-                         for i in rows.steps[key] if i.ladder_step is not None),
-        promised_date=max((p.promised_date for p in pending), default=None),
-        promise_broken_on=max((p.checked_at.date() for p in broken if p.checked_at),
-                              default=None),
-        disputed=invoice.status is InvoiceStatus.DISPUTED,
-        payment_plan_active=invoice.status is InvoiceStatus.PAYMENT_PLAN,
-        missed_instalment_on=_missed_instalment(invoice, rows, today),
+                         for i in steps if i.ladder_step is not None) if steps else (),
+        promised_date=max(pending) if pending else None,
+        promise_broken_on=max(broken) if broken else None,
+        disputed=status is InvoiceStatus.DISPUTED,
+        payment_plan_active=status is InvoiceStatus.PAYMENT_PLAN,
+        missed_instalment_on=_missed_instalment(invoice, rows, today) if rows.plans else None,
     )
 
 
@@ -165,18 +221,18 @@ def case_views(ctx: ActionContext, session: Session, owner_id: int,
         return []
     owner = get_owner(session, owner_id)
     client_ids = list({i.client_id for i in invoices})
-    clients = {c.id: c for c in session.exec(select(Client).where(
+    clients = {c.id: c for c in session.exec(orm_select(Client).where(
         Client.owner_id == owner_id, col(Client.id).in_(client_ids)))}
     rows = _load(session, owner_id, [i.id for i in invoices if i.id is not None])
     return [CaseView(i, clients[i.client_id], diagnose(
-        _case(i, clients[i.client_id], owner, rows, today), ctx.rates, ctx.ladder))
+        _case(i, clients[i.client_id], owner.is_merchant, rows, today), ctx.rates, ctx.ladder))
         for i in invoices]
 
 
 def invoice_case(session: Session, invoice: Invoice, client: Client, today: date) -> InvoiceCase:
     """The legal case of one stored invoice."""
     rows = _load(session, invoice.owner_id, [invoice.id] if invoice.id else [])
-    return _case(invoice, client, get_owner(session, invoice.owner_id), rows, today)
+    return _case(invoice, client, get_owner(session, invoice.owner_id).is_merchant, rows, today)
 
 
 def case_view(ctx: ActionContext, session: Session, invoice: Invoice, today: date) -> CaseView:
@@ -184,15 +240,119 @@ def case_view(ctx: ActionContext, session: Session, invoice: Invoice, today: dat
     return view
 
 
+class OpenCase:
+    """One open invoice in a list of many: its triage summary ranks and totals it; the full
+    diagnosis (routes, notices, wording facts) is built only when a template shows it."""
+
+    __slots__ = ("row", "summary", "_build", "_ctx", "_diagnosis")
+
+    def __init__(self, row: Any, summary: Summary, build: Callable[[], InvoiceCase],
+                 ctx: ActionContext):
+        self.row, self.summary, self._build, self._ctx = row, summary, build, ctx
+        self._diagnosis: Diagnosis | None = None
+
+    @property
+    def invoice_id(self) -> int:
+        return int(self.row.id)
+
+    @property
+    def diagnosis(self) -> Diagnosis:
+        if self._diagnosis is None:
+            self._diagnosis = diagnose(self._build(), self._ctx.rates, self._ctx.ladder)
+        return self._diagnosis
+
+    def template_context(self, lang: str) -> dict[str, Any]:
+        row = self.row
+        return case_context(row, row.client_name, row.kind.value, row.client_tone.value,
+                            self.diagnosis, lang)
+
+
+class TriageMemo:
+    """Remembered triages, so that an owner asking again the same day pays for the queries
+    only. Triage is a pure function of what `_case` reads (the invoice's row with its
+    client's, the owner's merchant status, the day, the invoice's payments, steps, promises
+    and plan) and of the rate table and ladder: that is the key, so a change to any of them
+    gives a new entry, never a stale answer. Least recently used entries go first."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Summary] = OrderedDict()
+        self._table: RateTable | None = None
+        self._ladders: dict[Ladder, int] = {}
+        self._lock = threading.Lock()
+
+    def _token(self, table: RateTable, ladder: Ladder) -> int:
+        if table is not self._table or len(self._ladders) > 64:
+            self._items.clear()
+            self._ladders.clear()
+            self._table = table
+        return self._ladders.setdefault(ladder, len(self._ladders))
+
+    def summaries(self, inputs: Sequence[tuple[Hashable, Callable[[], InvoiceCase]]],
+                  table: RateTable, ladder: Ladder) -> list[Summary]:
+        """The triage summary for each (key, build the case) of `inputs`, in order."""
+        with self._lock:
+            token = self._token(table, ladder)
+            found = [self._items.get((token, key)) for key, _ in inputs]
+            for (key, _), hit in zip(inputs, found, strict=True):
+                if hit is not None:
+                    self._items.move_to_end((token, key))
+        new: dict[Hashable, Summary] = {}
+        for i, ((key, build), hit) in enumerate(zip(inputs, found, strict=True)):
+            if hit is None:
+                found[i] = new[(token, key)] = triage(build(), table, ladder).summary()
+        if new:
+            with self._lock:
+                if table is self._table:
+                    self._items.update(new)
+                    while len(self._items) > self.size:
+                        self._items.popitem(last=False)
+        return [hit for hit in found if hit is not None]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+MEMO = TriageMemo()
+
+
 def open_cases(ctx: ActionContext, session: Session, owner_id: int, today: date, *,
-               overdue_only: bool = False) -> list[CaseView]:
-    """Every invoice of the owner still to chase, diagnosed, oldest due date first."""
-    query = select(Invoice).where(Invoice.owner_id == owner_id,
-                                  col(Invoice.status).in_(OPEN_STATUSES))
+               overdue_only: bool = False) -> list[OpenCase]:
+    """Every invoice of the owner still to chase, triaged, oldest due date first."""
+    inv, cl = _INVOICE, _CLIENT
+    where = [inv.owner_id == owner_id, inv.status.in_(OPEN_STATUSES)]
     if overdue_only:
-        query = query.where(Invoice.due_date < today)
-    invoices = session.exec(query.order_by(col(Invoice.due_date), col(Invoice.id))).all()
-    return case_views(ctx, session, owner_id, invoices, today)
+        where.append(inv.due_date < today)
+    invoices = session.connection().execute(
+        select(inv.id, inv.number, inv.amount, inv.invoice_date, inv.delivery_date,
+               inv.due_date, inv.terms, inv.contract_rate, inv.formal_notice_date,
+               inv.insolvency_date, inv.status, cl.name.label("client_name"), cl.kind,
+               cl.is_merchant, cl.tone.label("client_tone"))
+        .join(_CLIENT_TABLE, (cl.id == inv.client_id) & (cl.owner_id == owner_id))
+        .where(*where).order_by(inv.due_date, inv.id)).all()
+    if not invoices:
+        return []
+    creditor_is_merchant = get_owner(session, owner_id).is_merchant
+    rows = _load_open(session, owner_id, where)
+
+    def related(key: int) -> tuple[Any, ...]:
+        plan = rows.plans.get(key)
+        return (tuple(rows.payments.get(key, ())), tuple(rows.steps.get(key, ())),
+                tuple(rows.promises.get(key, ())), plan,
+                tuple(rows.instalments.get(plan.id, ())) if plan is not None else ())
+
+    empty = ((), (), (), None, ())
+    bare = not (rows.payments or rows.steps or rows.promises or rows.plans)
+    inputs = [((tuple(row), creditor_is_merchant, today,
+                empty if bare else related(row.id)),
+               partial(_case, row, row, creditor_is_merchant, rows, today))
+              for row in invoices]
+    return [OpenCase(row, summary, build, ctx) for (_, build), row, summary in zip(
+        inputs, invoices, MEMO.summaries(inputs, ctx.rates, ctx.ladder), strict=True)]
 
 
 def debtor_kind(value: str) -> ClientKind:

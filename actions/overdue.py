@@ -38,9 +38,9 @@ class ActionListOverdue(Action):
         say(dispatcher, tracker, "overdue_list", {
             "items": [c.template_context(lang) for c in cases[:SHOWN]],
             "more": max(0, len(cases) - SHOWN),
-            "total_due": str(sum((c.diagnosis.interest.principal_due for c in cases), zero)),
-            "total_penalties": str(sum((c.diagnosis.interest.due for c in cases), zero)),
-            "total_claimable": str(sum((c.diagnosis.total_claimable for c in cases), zero))},
+            "total_due": str(sum((c.summary.principal_due for c in cases), zero)),
+            "total_penalties": str(sum((c.summary.penalties_due for c in cases), zero)),
+            "total_claimable": str(sum((c.summary.total_claimable for c in cases), zero))},
             buttons=[("chart", '/list_overdue{"chart":"yes"}')] if cases and not chart else [])
         if chart is not None:
             dispatcher.utter_message(attachment=attachment("retards.png", "image/png", chart))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -10,22 +11,25 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import say
-from actions.cases import CaseView, open_cases
+from actions.cases import OpenCase, open_cases
 from actions.context import current, language
+from domain.ladder import Pause
 
 TOP = 5
 URGENT_PRESCRIPTION_DAYS = 183
 
 
-def priority(view: CaseView, today_days: int) -> Decimal:
-    """Higher first: money at stake, lateness, a broken promise, a legal deadline near."""
-    diag = view.diagnosis
-    score = diag.total_claimable * (1 + Decimal(max(diag.days_late, 0)) / 30)
-    if diag.next.pause.value == "promise_broken":
-        score *= 2
-    if (diag.prescription.end_safe.toordinal() - today_days) < URGENT_PRESCRIPTION_DAYS:
-        score *= 3
-    return score
+def priority(view: OpenCase, today_days: int) -> Decimal:
+    """Higher first: money at stake, lateness, a broken promise, a legal deadline near
+    (amount × (1 + days late / 30), ×2 after a broken promise, ×3 within six months of
+    prescription; computed without the division, which does not change the order)."""
+    diag = view.summary
+    factor = 30 + max(diag.days_late, 0)
+    if diag.pause is Pause.PROMISE_BROKEN:
+        factor *= 2
+    if (diag.prescription_end.toordinal() - today_days) < URGENT_PRESCRIPTION_DAYS:
+        factor *= 3
+    return diag.total_claimable * factor
 
 
 class ActionWhatNow(Action):
@@ -38,21 +42,24 @@ class ActionWhatNow(Action):
         owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
 
         cases = await ctx.db(lambda s: open_cases(ctx, s, owner_id, today), write=False)
-        due = [c for c in cases if c.diagnosis.next.is_due(today)]
-        due.sort(key=lambda c: priority(c, today.toordinal()), reverse=True)
-        due_ids = {c.invoice.id for c in due}
-        week = [c for c in cases if c.invoice.id not in due_ids
-                and c.diagnosis.next.due_on is not None
-                and c.diagnosis.next.due_on <= today + timedelta(days=7)]
-        week.sort(key=lambda c: c.diagnosis.next.due_on or today)
+        horizon = today + timedelta(days=7)
+        due: list[OpenCase] = []
+        week: list[OpenCase] = []
+        for case in cases:
+            on = case.summary.step_due_on
+            if on is not None and on <= horizon:
+                (due if on <= today else week).append(case)
+        ordinal = today.toordinal()
+        shown = heapq.nlargest(TOP, due, key=lambda c: priority(c, ordinal))  # stable
+        week = heapq.nsmallest(TOP, week, key=lambda c: c.summary.step_due_on or today)
         lang = language(tracker)
         say(dispatcher, tracker, "what_now", {
-            "today_items": [c.template_context(lang) for c in due[:TOP]],
+            "today_items": [c.template_context(lang) for c in shown],
             "more": max(0, len(due) - TOP),
-            "week_items": [c.template_context(lang) for c in week[:TOP]],
+            "week_items": [c.template_context(lang) for c in week],
             "open_count": len(cases)},
             buttons=[("new_invoice", "/add_invoice")] if not cases else [
-                (f"write_{i}", f'/ask_wording{{"invoice":{c.invoice.id},'
-                               f'"step":"{c.diagnosis.next.step}"}}')
-                for i, c in enumerate(due[:TOP], start=1) if c.diagnosis.next.step])
+                (f"write_{i}", f'/ask_wording{{"invoice":{c.invoice_id},'
+                               f'"step":"{c.summary.step}"}}')
+                for i, c in enumerate(shown, start=1) if c.summary.step])
         return []

@@ -1,5 +1,7 @@
 """Benchmark 5 — an owner with 5 000 open invoices: "quoi faire ?" and "mes retards" through
-the real actions (`Assistant.handle`); and 10 000 invoices in one `relance diagnose --batch`."""
+the real actions (`Assistant.handle`), the first time of the day (every invoice triaged) and
+again (triages remembered: `actions.cases.MEMO`); and 10 000 invoices in one
+`relance diagnose --batch`."""
 
 from __future__ import annotations
 
@@ -66,21 +68,27 @@ def diagnose_lines(count: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(invoices: int = 5_000, batch: int = 10_000, runs: int = 3) -> Report:
+def run(invoices: int = 5_000, batch: int = 10_000, runs: int = 5) -> Report:
+    from actions.cases import MEMO
     from bot.dialogue.assistant import build_assistant
+    from bot.services import settle_heap
 
     report = Report("big_owner", f"one owner with {invoices} open invoices; diagnose --batch of {batch}")
     with tempfile.TemporaryDirectory() as folder:
         assistant = build_assistant(quiet_settings(Path(folder) / "bench.db"), today=TODAY)
+        settle_heap()  # as the long-running commands do once started
         started = time.perf_counter()
         seed(assistant.engine, invoices)
         report.details["seed_s"] = round(time.perf_counter() - started, 2)
         for label, text in (("what now", "quoi faire ?"), ("overdue list", "mes retards")):
+            MEMO.clear()  # the first question of the day: every invoice triaged
+            cold, _ = ask(assistant, text, 1)
             timings, reply = ask(assistant, text, runs)
-            report.add(f"{label} ({invoices} invoices), median of {runs}", percentile(timings, 50),
-                       50.0, "ms")
-            report.details[label] = {"runs_ms": timings, "reply_chars": len(reply),
-                                     "reply_head": reply[:300]}
+            report.add(f"{label} ({invoices} invoices), first of the day", cold[0], 50.0, "ms")
+            report.add(f"{label} ({invoices} invoices), again: median of {runs}",
+                       percentile(timings, 50), 50.0, "ms")
+            report.details[label] = {"first_ms": cold[0], "runs_ms": timings,
+                                     "reply_chars": len(reply), "reply_head": reply[:300]}
     source = diagnose_lines(batch)
     started = time.perf_counter()
     done = subprocess.run([str(Path(sys.executable).parent / "relance"), "diagnose", "--batch"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 from collections.abc import Callable
@@ -115,3 +116,13 @@ def run_command(settings: Settings, lang: str, work: Callable[[ActionContext], i
         print(str(messages(ctx.wording, lang).document_error(type(exc).__name__, {})).strip(),
               str(exc), file=sys.stderr)
         return 1
+
+
+def settle_heap() -> None:
+    """Called once a long-running process has built what it keeps for its whole life (NLU
+    model, templates, rate tables, imported modules): moves those objects out of the
+    garbage collector's sight. Otherwise every full collection scans them all again
+    (~250 000 objects: a 90 ms pause in the middle of an answer, measured in
+    bench/big_owner)."""
+    gc.collect()
+    gc.freeze()

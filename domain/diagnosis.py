@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from domain.case import InvoiceCase
 from domain.indemnity import recovery_indemnity
-from domain.ladder import CaseHistory, Ladder, NextStep, next_step
+from domain.ladder import CaseHistory, Ladder, LadderStep, NextStep, Pause, next_step
 from domain.money import ZERO
 from domain.notices import Confidence, Notice
 from domain.parties import DebtorKind
@@ -146,8 +146,55 @@ def _interest(case: InvoiceCase, due: date, table: RateTable, imputation: Imputa
     return accrue(case.amount, start, end, case.payments, rate_for, imputation), notices
 
 
-def diagnose(case: InvoiceCase, table: RateTable, ladder: Ladder) -> Diagnosis:
-    """Everything the law and the ladder say about one invoice on `case.today`."""
+@dataclass(frozen=True)
+class Triage:
+    """The part of a diagnosis that ranks and totals a case: due date, interest, indemnity,
+    prescription and next step. Computed for every open invoice of a list; the rest of the
+    diagnosis (routes, the other imputation order) only for the invoices shown."""
+
+    case: InvoiceCase
+    due: DueDate
+    days_late: int
+    interest: Interest
+    indemnity: Decimal
+    prescription: Prescription
+    next: NextStep
+    notices: tuple[Notice, ...]  # in the diagnosis's order, not yet deduplicated
+
+    @property
+    def total_claimable(self) -> Decimal:
+        return self.interest.principal_due + self.interest.due + self.indemnity
+
+    def summary(self) -> Summary:
+        step = self.next
+        return Summary(self.interest.principal_due, self.interest.due, self.indemnity,
+                       self.days_late, self.prescription.end_safe, step.step, step.due_on,
+                       step.pause)
+
+
+class Summary(NamedTuple):
+    """A triage in a few plain values: what ranks a case and what totals add up (kept for
+    thousands of invoices at once, so a flat tuple rather than objects)."""
+
+    principal_due: Decimal
+    penalties_due: Decimal
+    indemnity: Decimal
+    days_late: int
+    prescription_end: date  # the earlier ("safe") end
+    step: LadderStep | None
+    step_due_on: date | None
+    pause: Pause
+
+    @property
+    def total_claimable(self) -> Decimal:
+        return self.principal_due + self.penalties_due + self.indemnity
+
+    def step_is_due(self, today: date) -> bool:
+        return self.step_due_on is not None and self.step_due_on <= today
+
+
+def triage(case: InvoiceCase, table: RateTable, ladder: Ladder) -> Triage:
+    """Due date, interest, indemnity, prescription and next step of one invoice."""
     professional = case.debtor is DebtorKind.PROFESSIONAL
     due = due_date(case.invoice_date, terms=case.terms, explicit_due=case.due_date,
                    delivery_date=case.delivery_date, eom_method=case.eom_method,
@@ -155,9 +202,6 @@ def diagnose(case: InvoiceCase, table: RateTable, ladder: Ladder) -> Diagnosis:
                    sector=case.sector)
     notices: list[Notice] = list(due.notices)
     interest, extra = _interest(case, due.due, table, case.imputation)
-    other = next(i for i in Imputation if i is not case.imputation)
-    alternative = (interest if not case.payments else  # the order only matters with payments
-                   _interest(case, due.due, table, other)[0])
     notices += extra + list(interest.notices)
     if case.payments and case.imputation is Imputation.INTEREST_FIRST and interest.paid > 0:
         notices.append(Notice("imputation_interest_first", Confidence.MEDIUM))
@@ -177,14 +221,6 @@ def diagnose(case: InvoiceCase, table: RateTable, ladder: Ladder) -> Diagnosis:
             partial_payments if interest.principal_due > 0 else ()),
         formal_notice_date=case.formal_notice_date)
     notices += presc.notices
-    claims = small_claims(interest.principal_due + interest.due, case.debtor, case.today,
-                          creditor_is_merchant=case.creditor_is_merchant,
-                          debtor_is_merchant=case.debtor_is_merchant)
-    uncontested, l126_notices = uncontested_commercial_claim(
-        case.today, case.creditor_is_merchant, case.debtor_is_merchant)
-    court, court_notices = order_for_payment_court(
-        case.debtor, case.creditor_is_merchant, case.debtor_is_merchant)
-    notices += list(claims.notices) + list(l126_notices) + list(court_notices)
     history = CaseHistory(
         due_date=due.due, steps_done=case.steps_done,
         last_contact=max((s.on for s in case.steps_done), default=None),
@@ -193,9 +229,30 @@ def diagnose(case: InvoiceCase, table: RateTable, ladder: Ladder) -> Diagnosis:
         payment_plan_active=case.payment_plan_active,
         missed_instalment_on=case.missed_instalment_on,
         paid=interest.principal_due == 0 and interest.due == 0 and indemnity == 0)
-    step = next_step(history, case.today, ladder)
-    return Diagnosis(case, due, (case.today - due.due).days, interest, alternative, indemnity,
-                     presc, claims, uncontested, court, step, _dedupe(notices))
+    return Triage(case, due, (case.today - due.due).days, interest, indemnity, presc,
+                  next_step(history, case.today, ladder), tuple(notices))
+
+
+def diagnose(case: InvoiceCase, table: RateTable, ladder: Ladder, *,
+             triaged: Triage | None = None) -> Diagnosis:
+    """Everything the law and the ladder say about one invoice on `case.today` (`triaged`:
+    its triage, already computed for the same case, table and ladder)."""
+    first = triaged if triaged is not None else triage(case, table, ladder)
+    interest = first.interest
+    other = next(i for i in Imputation if i is not case.imputation)
+    alternative = (interest if not case.payments else  # the order only matters with payments
+                   _interest(case, first.due.due, table, other)[0])
+    claims = small_claims(interest.principal_due + interest.due, case.debtor, case.today,
+                          creditor_is_merchant=case.creditor_is_merchant,
+                          debtor_is_merchant=case.debtor_is_merchant)
+    uncontested, l126_notices = uncontested_commercial_claim(
+        case.today, case.creditor_is_merchant, case.debtor_is_merchant)
+    court, court_notices = order_for_payment_court(
+        case.debtor, case.creditor_is_merchant, case.debtor_is_merchant)
+    notices = [*first.notices, *claims.notices, *l126_notices, *court_notices]
+    return Diagnosis(case, first.due, first.days_late, interest, alternative, first.indemnity,
+                     first.prescription, claims, uncontested, court, first.next,
+                     _dedupe(notices))
 
 
 def _dedupe(notices: list[Notice]) -> tuple[Notice, ...]:

@@ -28,12 +28,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from sanic.request import Request
 
     from actions.context import install
-    from bot.services import build_context
+    from bot.services import build_context, settle_heap
 
     install(build_context(settings))
     executor = ActionExecutor()
     executor.register_package("actions")
     app = create_app(executor, cors_origins=[])
+    settle_heap()
 
     async def on_error(request: Request, exception: Exception) -> response.HTTPResponse:
         log.error("action server error on %s", request.path, exc_info=exception)

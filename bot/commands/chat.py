@@ -57,8 +57,10 @@ async def loop(settings: Settings, today: date | None, user: str, lang: str,
                demo: bool = False) -> int:
     from bot.dialogue.assistant import build_assistant
     from bot.nudges.service import ConsoleNudges
+    from bot.services import settle_heap
 
     assistant = await asyncio.to_thread(build_assistant, settings, today=today)
+    settle_heap()
     if demo:
         from bot.demo import seed_demo
 

@@ -9,6 +9,7 @@ from typing import Any
 from telegram.error import InvalidToken
 
 from bot.nudges.service import TelegramNudges
+from bot.services import settle_heap
 from bot.settings import Settings
 from bot.telegram.app import TelegramConfigError, bot_token, serve
 from bot.telegram.wiring import make_assistant
@@ -27,6 +28,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         bot_token(settings)
         assistant = make_assistant(settings)
+        settle_heap()
     except (RuntimeError, LedgerUnavailable) as exc:  # no token, or no database
         print(f"relance run: {exc}", file=sys.stderr)
         return 2

@@ -74,3 +74,13 @@ def test_rasa_files_are_consistent() -> None:
     executor = ActionExecutor()
     executor.register_package("actions")
     assert set(domain["actions"]) <= set(executor.actions)
+
+
+def test_the_overdue_list_follows_a_payment_the_same_day(chat: Chat) -> None:
+    out = chat.talk("erin", "facture F-9 Lemoine 1 000 € echue le 01/10", "01/09/2026",
+                    '/add_invoice{"debtor_kind":"professional"}', "oui",
+                    '/add_invoice{"step":"none"}', "mes retards", "Lemoine a payé 300 €",
+                    "mes retards")
+    assert "réclamable : 1\u202f058,01" in out[5]
+    # 300 € paid: 18,01 € of penalties first (C. civ. 1343-1), then principal
+    assert "réclamable : 758,01" in out[7] and "pénalités : 0,00" in out[7]

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -97,13 +98,20 @@ def _core(name: str) -> str:
     return " ".join(words) or fold(name)
 
 
+@lru_cache(maxsize=16_384)
+def _variants(name: str) -> tuple[frozenset[str], int]:
+    """The forms a known client name is matched against, and the widest window to try
+    (computed once per name, not once per name and message)."""
+    core = _core(name)
+    return frozenset({fold(name).strip(), core}), min(MAX_WINDOW, len(core.split()) + 1)
+
+
 def _fuzzy(
     tokens: list[_Token], known: Sequence[str], patterns: ClientPatterns
 ) -> list[tuple[float, _Token, _Token, str]]:
     matches: list[tuple[float, _Token, _Token, str]] = []
     for name in known:
-        variants = {fold(name).strip(), _core(name)}
-        size = min(MAX_WINDOW, len(_core(name).split()) + 1)
+        variants, size = _variants(name)
         best: tuple[float, _Token, _Token, str] | None = None
         best_key = (-1.0, 0)
         for i in range(len(tokens)):

@@ -1,0 +1,148 @@
+"""The list view of many open invoices (what now, overdue list) reads plain rows, triages
+every invoice and remembers triages: it must say exactly what the one-invoice view says,
+and a change to the ledger must show at once, the same day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from actions.cases import MEMO, case_view, open_cases
+from actions.context import ActionContext, install
+from bot.services import build_context, console_owner_id
+from bot.settings import Settings
+from domain.ladder import LadderStep
+from domain.ledger import (
+    add_client,
+    add_invoice,
+    create_payment_plan,
+    get_invoice,
+    log_interaction,
+    log_promise,
+    record_dispute,
+    record_insolvency,
+    record_payment,
+    resolve_promise,
+    unit_of_work,
+    update_client,
+)
+from domain.ledger.enums import ClientKind, ContactChannel, Outcome, PromiseState
+
+TODAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> Iterator[ActionContext]:
+    context = build_context(Settings(database_url=f"sqlite:///{tmp_path / 'open.db'}"))
+    install(context)
+    yield context
+    context.engine.dispose()
+
+
+def seed(ctx: ActionContext, owner: int) -> None:
+    """Invoices in every state the triage reads: payments, steps, promises kept and broken,
+    a plan with a missed instalment, a dispute, an insolvency, stated terms, a consumer."""
+    day = timedelta(days=1)
+    with unit_of_work(ctx.engine) as s:
+        pro = add_client(s, owner, "Dupont SARL", is_merchant=True).id or 0
+        shop = add_client(s, owner, "Atelier Nova", is_merchant=None).id or 0
+        person = add_client(s, owner, "Mme Martin", ClientKind.CONSUMER).id or 0
+        ids = []
+        for n, (client, amount, issued, due, terms) in enumerate([
+                (pro, "1250.00", date(2026, 5, 15), date(2026, 6, 15), None),
+                (pro, "480.40", date(2025, 1, 10), date(2025, 2, 28), "45 jours fin de mois"),
+                (shop, "9999.99", date(2024, 3, 1), date(2024, 3, 31), None),
+                (shop, "75.00", date(2026, 11, 1), date(2026, 12, 1), "30 jours"),
+                (person, "3400.00", date(2026, 9, 1), date(2026, 10, 15), None),
+                (pro, "2000.00", date(2026, 7, 1), date(2026, 7, 31), None),
+                (shop, "600.00", date(2026, 8, 1), date(2026, 8, 31), None),
+                (pro, "150.00", date(2022, 1, 5), date(2022, 2, 5), None),
+                (person, "820.00", date(2026, 6, 1), date(2026, 7, 1), None)]):
+            ids.append(add_invoice(s, owner, client, f"F-{n:03d}", Decimal(amount), issued, due,
+                                   terms=terms, now=NOW).id or 0)
+        record_payment(s, owner, ids[0], Decimal("200.00"), date(2026, 7, 1), now=NOW)
+        record_payment(s, owner, ids[2], Decimal("1000.00"), date(2025, 5, 2), now=NOW)
+        log_interaction(s, owner, ids[0], TODAY - 20 * day, ContactChannel.CALL,
+                        Outcome.ANSWERED, ladder_step=LadderStep.FRIENDLY_CALL, now=NOW)
+        log_interaction(s, owner, ids[2], date(2025, 1, 3), ContactChannel.LETTER,
+                        Outcome.OTHER, ladder_step=LadderStep.FORMAL_NOTICE, now=NOW)
+        log_promise(s, owner, ids[5], Decimal("2000.00"), TODAY + 3 * day, now=NOW)
+        broken = log_promise(s, owner, ids[6], Decimal("600.00"), TODAY - 5 * day, now=NOW)
+        resolve_promise(s, owner, broken.id or 0, PromiseState.BROKEN,
+                        checked_at=NOW - timedelta(days=4))
+        create_payment_plan(s, owner, ids[1], [(TODAY - 10 * day, Decimal("240.20")),
+                                               (TODAY + 20 * day, Decimal("240.20"))], now=NOW)
+        record_dispute(s, owner, ids[4], "travaux non conformes")
+        record_insolvency(s, owner, ids[7], date(2023, 6, 1))
+
+
+def compare(ctx: ActionContext, owner: int, today: date) -> int:
+    """Every item of the list view against the one-invoice view; returns how many."""
+    with unit_of_work(ctx.engine, write=False) as s:
+        listed = open_cases(ctx, s, owner, today)
+        for item in listed:
+            alone = case_view(ctx, s, get_invoice(s, owner, item.invoice_id), today).diagnosis
+            assert item.diagnosis.to_json() == alone.to_json()
+            summary = item.summary
+            assert (summary.principal_due, summary.penalties_due, summary.indemnity) == (
+                alone.interest.principal_due, alone.interest.due, alone.indemnity)
+            assert summary.total_claimable == alone.total_claimable
+            assert (summary.step, summary.step_due_on, summary.pause) == (
+                alone.next.step, alone.next.due_on, alone.next.pause)
+            assert summary.step_is_due(today) == alone.next.is_due(today)
+            assert summary.days_late == alone.days_late
+            assert summary.prescription_end == alone.prescription.end_safe
+        overdue = open_cases(ctx, s, owner, today, overdue_only=True)
+        assert [o.invoice_id for o in overdue] == [
+            o.invoice_id for o in listed if o.row.due_date < today]
+        return len(listed)
+
+
+def test_the_list_view_says_what_the_invoice_view_says(ctx: ActionContext) -> None:
+    owner = console_owner_id(ctx, "lists")
+    seed(ctx, owner)
+    for today in (TODAY, TODAY + timedelta(days=40), date(2027, 7, 2)):
+        assert compare(ctx, owner, today) == 9
+        assert compare(ctx, owner, today) == 9  # remembered: the same answers
+
+
+def test_a_change_shows_the_same_day(ctx: ActionContext) -> None:
+    owner = console_owner_id(ctx, "changes")
+    seed(ctx, owner)
+    compare(ctx, owner, TODAY)  # every triage is remembered now
+    with unit_of_work(ctx.engine, write=False) as s:
+        before = {o.invoice_id: o.summary for o in open_cases(ctx, s, owner, TODAY)}
+    first, second = sorted(before)[:2]
+    with unit_of_work(ctx.engine) as s:
+        record_payment(s, owner, first, Decimal("50.00"), TODAY, now=NOW)
+        log_interaction(s, owner, second, TODAY, ContactChannel.EMAIL, Outcome.OTHER,
+                        ladder_step=LadderStep.FIRST_REMINDER, now=NOW)
+        client = get_invoice(s, owner, second).client_id
+        update_client(s, owner, client, is_merchant=False)
+    with unit_of_work(ctx.engine, write=False) as s:
+        after = {o.invoice_id: o.summary for o in open_cases(ctx, s, owner, TODAY)}
+    # interest first (C. civ. 1343-1): the 50 € settle accrued penalties before principal
+    assert after[first].total_claimable == before[first].total_claimable - Decimal("50.00")
+    assert after[second].step != before[second].step
+    compare(ctx, owner, TODAY)
+
+
+def test_owners_lists_stay_apart(ctx: ActionContext) -> None:
+    mine, theirs = console_owner_id(ctx, "mine"), console_owner_id(ctx, "theirs")
+    seed(ctx, mine)
+    seed(ctx, theirs)  # the same invoices, rows for rows, under another owner
+    with unit_of_work(ctx.engine, write=False) as s:
+        a = [o.invoice_id for o in open_cases(ctx, s, mine, TODAY)]
+        b = [o.invoice_id for o in open_cases(ctx, s, theirs, TODAY)]
+    assert a and b and not set(a) & set(b)
+    with unit_of_work(ctx.engine) as s:
+        assert all(get_invoice(s, mine, i).owner_id == mine for i in a)
+
+
+def test_the_memory_is_bounded() -> None:
+    assert 0 < MEMO.size <= 50_000
