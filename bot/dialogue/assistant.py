@@ -38,10 +38,10 @@ from domain.errors import DomainError
 from domain.ledger import (
     LedgerError,
     NotFound,
+    client_names,
     find_owner,
     get_or_create_owner,
     get_owner,
-    list_clients,
     load_conversation,
     open_session,
     record_update_processed,
@@ -51,7 +51,7 @@ from domain.ledger import (
 )
 from domain.ledger.enums import Channel as LedgerChannel
 from domain.ledger.enums import Language
-from domain.ledger.models import ProcessedUpdate
+from domain.ledger.models import Owner, ProcessedUpdate
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +94,8 @@ class Assistant:
     def today(self) -> date:
         return self.fixed_today or datetime.now(UTC).astimezone(ZoneInfo(self.timezone)).date()
 
-    def _owner_id(self, session: Session, owner: OwnerKey, hint: str | None) -> int:
-        """The ledger id of the owner, created on first contact."""
+    def _owner(self, session: Session, owner: OwnerKey, hint: str | None) -> Owner:
+        """The owner's ledger row, created on first contact."""
         channel = LedgerChannel(owner.channel.value)
         row = find_owner(session, channel, owner.external_id)
         if row is None:
@@ -103,26 +103,38 @@ class Assistant:
                                       Language(hint if hint in ("fr", "en") else "fr"))
         assert row.id is not None
         if row.blocked:  # they write again: they unblocked the bot
-            update_owner_profile(session, row.id, {"blocked": False})
-        return row.id
+            row = update_owner_profile(session, row.id, {"blocked": False})
+        return row
 
-    def _load(self, session: Session, owner: OwnerKey, hint: str | None
-              ) -> tuple[Turn, list[str]]:
-        owner_id = self._owner_id(session, owner, hint)
-        row = get_owner(session, owner_id)
+    def _load(self, session: Session, owner: OwnerKey, hint: str | None,
+              update_id: int | None) -> tuple[Turn, list[str]] | None:
+        """The turn's starting point, or None for an update already handled (one trip to
+        a worker thread for all of it)."""
+        if update_id is not None and session.get(ProcessedUpdate, update_id) is not None:
+            return None
+        row = self._owner(session, owner, hint)
+        owner_id = row.id
+        assert owner_id is not None
         conversation = load_conversation(session, owner_id)
-        clients = [c.name for c in list_clients(session, owner_id)]
+        clients = client_names(session, owner_id)
         turn = Turn(owner_id, row.language.value, self.today(), list(conversation.events),
                     dict(conversation.slots), conversation.active_loop)
         return turn, clients
 
     def _save(self, session: Session, turn: Turn, update_id: int | None) -> None:
+        """Commit the turn and close the session (one trip for both)."""
         if update_id is not None:
             record_update_processed(session, update_id)
         if find_owner_by_id(session, turn.owner_id):  # not if they were just forgotten
             save_conversation(session, turn.owner_id, turn.events, turn.slots,
                               turn.active_loop)
         session.commit()
+        session.close()
+
+    @staticmethod
+    def _discard(session: Session) -> None:
+        session.rollback()
+        session.close()
 
     async def handle(self, owner: OwnerKey, incoming: Incoming) -> list[Reply]:
         """One message or button from an owner → the replies to show.
@@ -143,14 +155,14 @@ class Assistant:
     async def _turn(self, owner: OwnerKey, incoming: Incoming) -> list[Reply]:
         session = open_session(self.engine)
         token = TURN_SESSION.set(session)
+        done = False
         try:
-            update_id = incoming.update_id
-            if update_id is not None and await asyncio.to_thread(
-                    lambda: session.get(ProcessedUpdate, update_id) is not None):
+            loaded = await asyncio.to_thread(self._load, session, owner,
+                                             incoming.language_hint, incoming.update_id)
+            if loaded is None:
                 log.info("update %s already handled", incoming.update_id)
                 return []
-            turn, clients = await asyncio.to_thread(self._load, session, owner,
-                                                    incoming.language_hint)
+            turn, clients = loaded
             text = incoming.text.replace("\x00", "")[:4000] or " "
             try:
                 if incoming.attachment is not None:
@@ -162,13 +174,16 @@ class Assistant:
                 turn.responses.append(render_reply(self.wording, "error_input", turn.language,
                                                    {}, ()))
             await asyncio.to_thread(self._save, session, turn, incoming.update_id)
+            done = True
             return [to_reply(r) for r in turn.responses]
         except BaseException:
-            await asyncio.to_thread(session.rollback)
+            done = True
+            await asyncio.to_thread(self._discard, session)
             raise
         finally:
             TURN_SESSION.reset(token)
-            await asyncio.to_thread(session.close)
+            if not done:
+                await asyncio.to_thread(session.close)
 
     def busy_reply(self, lang: str | None, *, giving_up: bool = False, reason: str = "") -> Reply:
         """"Un instant" while the database is away, or the final word if it stays away."""

@@ -18,6 +18,7 @@ from domain.ledger.activity import (
 )
 from domain.ledger.clients import (
     add_client,
+    client_names,
     find_client_by_name,
     get_client,
     list_clients,
@@ -115,6 +116,7 @@ __all__ = [
     "get_or_create_owner",
     "get_owner",
     "invoice_history",
+    "client_names",
     "list_clients",
     "list_instalments",
     "list_invoices",

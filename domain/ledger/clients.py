@@ -65,6 +65,12 @@ def list_clients(session: Session, owner_id: int) -> list[Client]:
     return list(session.exec(query))
 
 
+def client_names(session: Session, owner_id: int) -> list[str]:
+    """The owner's client names in `list_clients` order (a column read: no objects)."""
+    query = select(Client.name).where(Client.owner_id == owner_id).order_by(col(Client.name_key))
+    return list(session.exec(query))
+
+
 def update_client(
     session: Session,
     owner_id: int,

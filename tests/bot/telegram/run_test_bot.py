@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import sys
 
-from telegram.request import HTTPXRequest
-
 from bot.logging_setup import configure_logging
 from bot.settings import Settings
+from bot.telegram.aiohttp_request import AiohttpRequest
 from bot.telegram.app import serve
 from tests.bot.telegram.doubles import ScriptedAssistant
 
@@ -20,7 +19,7 @@ def main(argv: list[str]) -> int:
     settings = Settings()
     configure_logging(settings)
     # A short read timeout so the fake's "timeout" fault costs about a second.
-    request = HTTPXRequest(connection_pool_size=32, read_timeout=1.0)
+    request = AiohttpRequest(connection_pool_size=32, read_timeout=1.0)
     serve(settings, ScriptedAssistant(slow_seconds=1.5), webhook="--webhook" in argv,
           request=request)
     return 0
