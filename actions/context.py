@@ -40,15 +40,18 @@ class ActionContext:
     timezone: str = "Europe/Paris"
 
     async def db(self, work: Callable[[Session], T], *, write: bool = True) -> T:
-        """Run `work` off the event loop (PITFALLS: the event loop). Inside a conversation
-        turn it joins the turn's transaction (a savepoint: a failed piece undoes only
-        itself), so a message is stored whole or not at all; alone, its own transaction."""
+        """Run `work` without blocking an event loop that serves others (PITFALLS: the
+        event loop). Inside a conversation turn it joins the turn's transaction (a
+        savepoint: a failed piece undoes only itself), so a message is stored whole or not
+        at all; it runs in place there, the turn having a thread and a loop of its own
+        (`bot.dialogue.assistant`). Alone, it runs in a worker thread, in its own
+        transaction."""
         turn = TURN_SESSION.get()
+        if turn is not None:
+            with turn.begin_nested():
+                return work(turn)
 
         def unit() -> T:
-            if turn is not None:
-                with turn.begin_nested():
-                    return work(turn)
             with unit_of_work(self.engine, write=write) as session:
                 return work(session)
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import contextvars
 import logging
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -37,13 +40,14 @@ from domain.csv_import import MAX_BYTES
 from domain.errors import DomainError
 from domain.ledger import (
     LedgerError,
-    NotFound,
+    OwnerBrief,
     client_names,
     find_owner,
     get_or_create_owner,
-    get_owner,
     load_conversation,
     open_session,
+    owner_brief,
+    owner_exists,
     record_update_processed,
     save_conversation,
     unit_of_work,
@@ -51,7 +55,6 @@ from domain.ledger import (
 )
 from domain.ledger.enums import Channel as LedgerChannel
 from domain.ledger.enums import Language
-from domain.ledger.models import Owner, ProcessedUpdate
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +67,8 @@ def busy_reason(exc: OperationalError) -> str:
     return "locked" if "locked" in text or "busy" in text else "unavailable"
 
 
-def find_owner_by_id(session: Session, owner_id: int) -> bool:
-    try:
-        get_owner(session, owner_id)
-    except NotFound:
-        return False
-    return True
+TURN_THREADS = 8  # turns at once on PostgreSQL
+_THREAD = threading.local()  # each turn thread's own event loop
 
 
 @dataclass
@@ -81,6 +80,7 @@ class Assistant:
     fixed_today: date | None = None
 
     _gates: dict[int, asyncio.Lock] = field(default_factory=dict, repr=False)
+    _executor: ThreadPoolExecutor | None = field(default=None, repr=False)
 
     def _gate(self) -> asyncio.Lock | contextlib.nullcontext[None]:
         """SQLite has one writer at a time: turns take turns here, in the event loop, rather
@@ -94,38 +94,36 @@ class Assistant:
     def today(self) -> date:
         return self.fixed_today or datetime.now(UTC).astimezone(ZoneInfo(self.timezone)).date()
 
-    def _owner(self, session: Session, owner: OwnerKey, hint: str | None) -> Owner:
-        """The owner's ledger row, created on first contact."""
+    def _owner(self, session: Session, owner: OwnerKey, hint: str | None) -> OwnerBrief:
+        """The owner's id and language, their ledger row created on first contact."""
         channel = LedgerChannel(owner.channel.value)
-        row = find_owner(session, channel, owner.external_id)
-        if row is None:
+        brief = owner_brief(session, channel, owner.external_id)
+        if brief is None:
             row = get_or_create_owner(session, channel, owner.external_id,
                                       Language(hint if hint in ("fr", "en") else "fr"))
-        assert row.id is not None
-        if row.blocked:  # they write again: they unblocked the bot
-            row = update_owner_profile(session, row.id, {"blocked": False})
-        return row
+            assert row.id is not None
+            brief = OwnerBrief(row.id, row.language, row.blocked)
+        if brief.blocked:  # they write again: they unblocked the bot
+            update_owner_profile(session, brief.id, {"blocked": False})
+        return brief
 
     def _load(self, session: Session, owner: OwnerKey, hint: str | None,
               update_id: int | None) -> tuple[Turn, list[str]] | None:
-        """The turn's starting point, or None for an update already handled (one trip to
-        a worker thread for all of it)."""
-        if update_id is not None and session.get(ProcessedUpdate, update_id) is not None:
+        """The turn's starting point, or None for an update already handled. The update id
+        is recorded in the turn's own transaction: rolled back with it if the turn fails,
+        so a redelivery is handled then."""
+        if update_id is not None and not record_update_processed(session, update_id):
             return None
-        row = self._owner(session, owner, hint)
-        owner_id = row.id
-        assert owner_id is not None
-        conversation = load_conversation(session, owner_id)
-        clients = client_names(session, owner_id)
-        turn = Turn(owner_id, row.language.value, self.today(), list(conversation.events),
+        brief = self._owner(session, owner, hint)
+        conversation = load_conversation(session, brief.id)
+        clients = client_names(session, brief.id)
+        turn = Turn(brief.id, brief.language.value, self.today(), list(conversation.events),
                     dict(conversation.slots), conversation.active_loop)
         return turn, clients
 
-    def _save(self, session: Session, turn: Turn, update_id: int | None) -> None:
+    def _save(self, session: Session, turn: Turn) -> None:
         """Commit the turn and close the session (one trip for both)."""
-        if update_id is not None:
-            record_update_processed(session, update_id)
-        if find_owner_by_id(session, turn.owner_id):  # not if they were just forgotten
+        if owner_exists(session, turn.owner_id):  # not if they were just forgotten
             save_conversation(session, turn.owner_id, turn.events, turn.slots,
                               turn.active_loop)
         session.commit()
@@ -144,23 +142,43 @@ class Assistant:
         all, and a Telegram update delivered twice is handled once. When the database is
         locked (past SQLite's 5 s busy timeout), full or unreachable, the turn is rolled back
         and `AssistantBusy` tells the channel to say "un instant" and try again
-        (`bot.patience`)."""
+        (`bot.patience`).
+
+        The turn runs on a turn thread, in that thread's own event loop: its database work
+        (blocking) never stalls the channel's loop, and needs no trip back and forth to it
+        (PITFALLS: the event loop)."""
         try:
             async with self._gate():
-                return await self._turn(owner, incoming)
+                context = contextvars.copy_context()
+                return await asyncio.get_running_loop().run_in_executor(
+                    self._turn_threads(), context.run, self._run_turn, owner, incoming)
         except OperationalError as exc:  # locked past busy_timeout, disk full, connection lost
             log.warning("database unavailable for this turn (%s)", type(exc.orig).__name__)
             raise AssistantBusy(busy_reason(exc)) from exc
 
+    def _turn_threads(self) -> ThreadPoolExecutor:
+        """One turn thread on SQLite (one writer at a time anyway); a few on PostgreSQL."""
+        if self._executor is None:
+            size = 1 if self.engine.dialect.name == "sqlite" else TURN_THREADS
+            self._executor = ThreadPoolExecutor(size, thread_name_prefix="relance-turn")
+        return self._executor
+
+    def _run_turn(self, owner: OwnerKey, incoming: Incoming) -> list[Reply]:
+        loop = getattr(_THREAD, "loop", None)
+        if loop is None:
+            loop = _THREAD.loop = asyncio.new_event_loop()
+        return loop.run_until_complete(self._turn(owner, incoming))
+
     async def _turn(self, owner: OwnerKey, incoming: Incoming) -> list[Reply]:
+        """On the turn thread: blocking database calls are fine here (`ActionContext.db`
+        runs them in place while `TURN_SESSION` is set)."""
         session = open_session(self.engine)
         token = TURN_SESSION.set(session)
-        done = False
         try:
-            loaded = await asyncio.to_thread(self._load, session, owner,
-                                             incoming.language_hint, incoming.update_id)
+            loaded = self._load(session, owner, incoming.language_hint, incoming.update_id)
             if loaded is None:
                 log.info("update %s already handled", incoming.update_id)
+                session.close()
                 return []
             turn, clients = loaded
             text = incoming.text.replace("\x00", "")[:4000] or " "
@@ -173,17 +191,13 @@ class Assistant:
                 log.info("domain error for owner %s: %s", turn.owner_id, type(exc).__name__)
                 turn.responses.append(render_reply(self.wording, "error_input", turn.language,
                                                    {}, ()))
-            await asyncio.to_thread(self._save, session, turn, incoming.update_id)
-            done = True
+            self._save(session, turn)
             return [to_reply(r) for r in turn.responses]
         except BaseException:
-            done = True
-            await asyncio.to_thread(self._discard, session)
+            self._discard(session)
             raise
         finally:
             TURN_SESSION.reset(token)
-            if not done:
-                await asyncio.to_thread(session.close)
 
     def busy_reply(self, lang: str | None, *, giving_up: bool = False, reason: str = "") -> Reply:
         """"Un instant" while the database is away, or the final word if it stays away."""

@@ -66,9 +66,12 @@ from domain.ledger.nudges import (
     snooze,
 )
 from domain.ledger.owners import (
+    OwnerBrief,
     find_owner,
     get_or_create_owner,
     get_owner,
+    owner_brief,
+    owner_exists,
     touch_last_seen,
     update_owner_profile,
 )
@@ -115,6 +118,9 @@ __all__ = [
     "get_nudge",
     "get_or_create_owner",
     "get_owner",
+    "OwnerBrief",
+    "owner_brief",
+    "owner_exists",
     "invoice_history",
     "client_names",
     "list_clients",

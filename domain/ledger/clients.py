@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from domain.ledger.access import owned
@@ -65,10 +67,14 @@ def list_clients(session: Session, owner_id: int) -> list[Client]:
     return list(session.exec(query))
 
 
+_CLIENTS = Client.__table__.c  # type: ignore[attr-defined]
+_NAMES = select_columns(_CLIENTS.name).where(_CLIENTS.owner_id == bindparam("owner_id")).order_by(
+    _CLIENTS.name_key)
+
+
 def client_names(session: Session, owner_id: int) -> list[str]:
-    """The owner's client names in `list_clients` order (a column read: no objects)."""
-    query = select(Client.name).where(Client.owner_id == owner_id).order_by(col(Client.name_key))
-    return list(session.exec(query))
+    """The owner's client names in `list_clients` order (a prepared statement, every turn)."""
+    return list(session.connection().execute(_NAMES, {"owner_id": owner_id}).scalars())
 
 
 def update_client(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from domain.ledger.access import dialect_insert, table_of, utc_now
@@ -90,6 +92,31 @@ def touch_last_seen(session: Session, owner_id: int, now: datetime) -> None:
     owner.last_seen_at = now
     session.add(owner)
     session.flush()
+
+
+class OwnerBrief(NamedTuple):
+    """What every conversation turn reads of its owner."""
+
+    id: int
+    language: Language
+    blocked: bool
+
+
+_OWNERS = table_of(Owner).c
+_BRIEF = select_columns(_OWNERS.id, _OWNERS.language, _OWNERS.blocked).where(
+    _OWNERS.channel == bindparam("channel"), _OWNERS.external_id == bindparam("external_id"))
+_EXISTS = select_columns(_OWNERS.id).where(_OWNERS.id == bindparam("owner_id"))
+
+
+def owner_brief(session: Session, channel: Channel, external_id: str) -> OwnerBrief | None:
+    """`find_owner`'s few fields, by a prepared statement (no ORM object: the hot path)."""
+    row = session.connection().execute(
+        _BRIEF, {"channel": channel, "external_id": external_id}).first()
+    return None if row is None else OwnerBrief(row.id, Language(row.language), bool(row.blocked))
+
+
+def owner_exists(session: Session, owner_id: int) -> bool:
+    return session.connection().execute(_EXISTS, {"owner_id": owner_id}).first() is not None
 
 
 def find_owner(session: Session, channel: Channel, external_id: str) -> Owner | None:
