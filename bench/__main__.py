@@ -19,7 +19,7 @@ from bench.common import loadavg, machine  # noqa: E402
 BENCHMARKS = {  # name: (module, quick keyword arguments)
     "messages": ("bench.messages", {"messages": 1_000, "owners": 50}),
     "actions_http": ("bench.actions_http", {"calls": 300}),
-    "telegram": ("bench.telegram_e2e", {"seconds": 5.0, "chats": 50}),
+    "telegram": ("bench.telegram_e2e", {"seconds": 5.0, "chats": 50, "paced_seconds": 3.0}),
     "nudges": ("bench.nudges", {"nudges": 10_000, "owners": 1_000, "seconds": 5.0}),
     "big_owner": ("bench.big_owner", {"invoices": 500, "batch": 1_000}),
 }

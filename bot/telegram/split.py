@@ -13,6 +13,7 @@ import re
 MAX_MESSAGE = 4096
 _TOKEN = re.compile(r"<[^<>]*>|&#?\w+;|.", re.S)
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)")
+_TAG_TOKEN = re.compile(r"<[^<>]*>")
 
 
 def visible_length(html: str) -> int:
@@ -20,6 +21,14 @@ def visible_length(html: str) -> int:
 
 
 def split_html(html: str, limit: int = MAX_MESSAGE) -> list[str]:
+    if len(html.encode("utf-16-le")) // 2 <= limit:  # tags and entities only shrink it
+        whole = _whole(html)
+        if whole is not None:
+            return whole
+    return _split(html, limit)
+
+
+def _split(html: str, limit: int) -> list[str]:
     tokens = _TOKEN.findall(html)
     pieces: list[str] = []
     start, opened = 0, tuple[str, ...]()
@@ -35,6 +44,18 @@ def split_html(html: str, limit: int = MAX_MESSAGE) -> list[str]:
             pieces.append("".join(opened) + "".join(body) + closing)
         start, opened = end, still_open
     return pieces
+
+
+def _whole(html: str) -> list[str] | None:
+    """A message that needs no cut, when its tags are balanced: itself, trimmed (most
+    messages; what the general path below would give, without walking every character)."""
+    stack: list[str] = []
+    for tag in _TAG_TOKEN.findall(html):
+        _track(stack, tag)
+    if stack:
+        return None
+    text = html.strip()
+    return [text] if _TAG_TOKEN.sub("", text) else []
 
 
 def _cut(

@@ -73,3 +73,10 @@ def test_button_tokens_are_bounded_per_chat() -> None:
     codec = ButtonCodec(per_chat=3)
     data = [codec.encode(1, "/x" + "y" * 70 + str(i)) for i in range(5)]
     assert [codec.decode(1, d) is not None for d in data] == [False, False, True, True, True]
+
+
+@given(st.one_of(telegram_html(), st.text(alphabet="<>/b &amp;\n x", max_size=60)))
+def test_a_short_message_skips_the_walk_and_says_the_same(text: str) -> None:
+    from bot.telegram.split import _split
+
+    assert split_html(text) == _split(text, 4096)
