@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlmodel import Session, col
 from sqlmodel import select as orm_select
 
@@ -90,27 +90,38 @@ _CLIENT_TABLE = Client.__table__  # type: ignore[attr-defined]
 _CLIENT = _CLIENT_TABLE.c
 
 
-def _related(owner_id: int) -> dict[str, Select[Any]]:
+def _related_queries() -> dict[str, Select[Any]]:
     """The owner's rows related to invoices; each query's first column is `invoice_id`."""
+    owner: Any = bindparam("owner_id")
     return {
         "payments": select(_PAYMENT.invoice_id, _PAYMENT.paid_on, _PAYMENT.amount,
-                           _PAYMENT.logged_at).where(_PAYMENT.owner_id == owner_id),
+                           _PAYMENT.logged_at).where(_PAYMENT.owner_id == owner),
         "steps": select(_STEP.invoice_id, _STEP.ladder_step, _STEP.occurred_on).where(
-            _STEP.owner_id == owner_id, _STEP.ladder_step.is_not(None)),
+            _STEP.owner_id == owner, _STEP.ladder_step.is_not(None)),
         "promises": select(_PROMISE.invoice_id, _PROMISE.state, _PROMISE.promised_date,
                            _PROMISE.logged_at, _PROMISE.checked_at).where(
-            _PROMISE.owner_id == owner_id),
+            _PROMISE.owner_id == owner),
         "plans": select(_PLAN.invoice_id, _PLAN.id, _PLAN.created_at).where(
-            _PLAN.owner_id == owner_id),
+            _PLAN.owner_id == owner),
     }
 
 
-def _fill(session: Session, queries: dict[str, Select[Any]], rows: _Rows) -> None:
+# Built once: every diagnosis of a stored invoice runs them (`ids` expands to the list).
+_BY_IDS = {name: query.where(query.selected_columns[0].in_(bindparam("ids", expanding=True)))
+           for name, query in _related_queries().items()}
+_INSTALMENTS = select(_INSTALMENT.plan_id, _INSTALMENT.due_date, _INSTALMENT.amount).where(
+    _INSTALMENT.owner_id == bindparam("owner_id"),
+    _INSTALMENT.plan_id.in_(bindparam("ids", expanding=True)))
+
+
+def _fill(session: Session, queries: dict[str, Select[Any]], params: dict[str, Any],
+          rows: _Rows) -> None:
+    connection = session.connection()
     for name in ("payments", "steps", "promises"):
         target: dict[int, list[Any]] = getattr(rows, name)
-        for row in session.connection().execute(queries[name]):
+        for row in connection.execute(queries[name], params):
             target.setdefault(row.invoice_id, []).append(row)
-    for plan in session.connection().execute(queries["plans"]):
+    for plan in connection.execute(queries["plans"], params):
         known = rows.plans.get(plan.invoice_id)
         if known is None or plan.id > known.id:
             rows.plans[plan.invoice_id] = plan
@@ -120,8 +131,7 @@ def _load(session: Session, owner_id: int, ids: list[int]) -> _Rows:
     """The related rows of the invoices `ids`."""
     rows = _Rows()
     for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):  # SQLite's bound limit
-        _fill(session, {name: query.where(query.selected_columns[0].in_(chunk))
-                        for name, query in _related(owner_id).items()}, rows)
+        _fill(session, _BY_IDS, {"owner_id": owner_id, "ids": chunk}, rows)
     _load_instalments(session, owner_id, rows)
     return rows
 
@@ -132,7 +142,8 @@ def _load_open(session: Session, owner_id: int, where: Sequence[Any]) -> _Rows:
     number of invoices."""
     rows = _Rows()
     _fill(session, {name: query.join(_INVOICE_TABLE, _INVOICE.id == query.selected_columns[0])
-                    .where(*where) for name, query in _related(owner_id).items()}, rows)
+                    .where(*where) for name, query in _related_queries().items()},
+          {"owner_id": owner_id}, rows)
     _load_instalments(session, owner_id, rows)
     return rows
 
@@ -140,9 +151,8 @@ def _load_open(session: Session, owner_id: int, where: Sequence[Any]) -> _Rows:
 def _load_instalments(session: Session, owner_id: int, rows: _Rows) -> None:
     plan_ids = [p.id for p in rows.plans.values()]
     for chunk in (plan_ids[i:i + 900] for i in range(0, len(plan_ids), 900)):
-        for instalment in session.connection().execute(select(
-                _INSTALMENT.plan_id, _INSTALMENT.due_date, _INSTALMENT.amount).where(
-                _INSTALMENT.owner_id == owner_id, _INSTALMENT.plan_id.in_(chunk))):
+        for instalment in session.connection().execute(
+                _INSTALMENTS, {"owner_id": owner_id, "ids": chunk}):
             rows.instalments.setdefault(instalment.plan_id, []).append(instalment)
 
 

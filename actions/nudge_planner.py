@@ -16,6 +16,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from actions.cases import case_view
@@ -187,8 +189,13 @@ def replan_invoice(ctx: ActionContext, session: Session, owner_id: int, invoice_
     owner = get_owner(session, owner_id)
     invoice = get_invoice(session, owner_id, invoice_id)
     wanted = wanted_nudges(ctx, session, owner, invoice, now)
+    # Locked (PostgreSQL; SQLite's turn holds the write lock): a dispatcher cannot claim one
+    # of these between this read and the changes below.
     existing = {n.dedupe_key: n for n in session.exec(select(Nudge).where(
-        Nudge.owner_id == owner_id, Nudge.invoice_id == invoice_id))}
+        Nudge.owner_id == owner_id, Nudge.invoice_id == invoice_id)
+        .with_for_update().execution_options(populate_existing=True))}
+    moved = False
+    new: list[Nudge] = []
     keep: list[str] = []
     pending: list[Nudge] = []
     for item in wanted:
@@ -203,16 +210,36 @@ def replan_invoice(ctx: ActionContext, session: Session, owner_id: int, invoice_
             if row.due_at == due_at and row.payload == item.payload:
                 pending.append(row)
                 continue  # nothing changed: no write
-        pending.append(schedule_nudge(session, owner_id, item.kind, due_at, invoice_id=invoice_id,
-                                      payload=item.payload, dedupe_key=item.key))
-    stale = [n.id for key, n in existing.items()
+        if row is not None:  # pending, cancelled or failed: moved in place, as schedule_nudge
+            row.kind, row.due_at, row.payload = item.kind, due_at, dict(item.payload)
+            if row.state is not NudgeState.PENDING:
+                row.state, row.attempts, row.last_error = NudgeState.PENDING, 0, None
+            moved = True
+            pending.append(row)
+            continue
+        new.append(Nudge(owner_id=owner_id, invoice_id=invoice_id, kind=item.kind,
+                         due_at=due_at, payload=dict(item.payload), dedupe_key=item.key,
+                         state=NudgeState.PENDING, attempts=0))
+    if moved:
+        session.flush()
+    if new:  # one batch of inserts; the careful way if another worker planned one meanwhile
+        try:
+            with session.begin_nested():
+                session.add_all(new)
+        except IntegrityError:
+            new = [schedule_nudge(session, owner_id, n.kind, n.due_at, invoice_id=invoice_id,
+                                  payload=n.payload, dedupe_key=n.dedupe_key) for n in new]
+        pending.extend(new)
+    stale = [n for key, n in existing.items()
              if key not in keep and n.state is NudgeState.PENDING]
     if stale:
         session.connection().execute(
-            update(Nudge).where(col(Nudge.id).in_(stale), col(Nudge.owner_id) == owner_id,
+            update(Nudge).where(col(Nudge.id).in_([n.id for n in stale]),
+                                col(Nudge.owner_id) == owner_id,
                                 col(Nudge.state) == NudgeState.PENDING)
             .values(state=NudgeState.CANCELLED).execution_options(synchronize_session=False))
-        session.expire_all()
+        for nudge in stale:  # what the UPDATE wrote (rows locked above), without reloading
+            set_committed_value(nudge, "state", NudgeState.CANCELLED)
     if not _has_pending_digest(session, owner_id):
         plan_digest(ctx, session, owner_id, now)
     return sorted(pending, key=lambda n: (n.due_at, n.id or 0))

@@ -173,3 +173,23 @@ def test_weekly_digest_follows_the_owner_settings(ctx: ActionContext, engine: En
         assert moved.due_at == datetime(2026, 3, 6, 21, 30, tzinfo=UTC)  # Friday 17:30 UTC-4
         pending = [n for n in pending_for_owner(s, owner) if n.kind is NudgeKind.DIGEST]
     assert [n.id for n in pending] == [moved.id]
+
+
+def test_a_key_planned_meanwhile_elsewhere_is_moved_not_duplicated(
+        ctx: ActionContext, engine: Engine) -> None:
+    """New nudges go in one batch; if another worker inserted one of the keys in between
+    (here: a row under the same key not yet tied to the invoice), the careful path moves it."""
+    from domain.ledger import schedule_nudge
+
+    with unit_of_work(engine) as s:
+        owner = make_owner(s, "777")
+        invoice = make_invoice(s, owner, due=date(2026, 3, 20))
+        wanted_key = f"before_due:{invoice}"
+        schedule_nudge(s, owner, NudgeKind.BEFORE_DUE, NOW, payload={"x": "1"},
+                       dedupe_key=wanted_key)  # invoice_id left empty: not "existing"
+        planned = replan_invoice(ctx, s, owner, invoice, NOW)
+    keys = [n.dedupe_key for n in planned]
+    assert keys.count(wanted_key) == 1
+    stored = [r for r in rows(engine) if r[1] == wanted_key]
+    assert len(stored) == 1 and stored[0][2] == "pending"
+    assert stored[0][3] == paris(2026, 3, 16, 9, 0)
