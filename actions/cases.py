@@ -8,7 +8,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from sqlalchemy import Select, bindparam, select
@@ -27,6 +27,7 @@ from domain.ledger.models import (
     Instalment,
     Interaction,
     Invoice,
+    Owner,
     PaymentPlan,
     Promise,
 )
@@ -132,18 +133,6 @@ def _load(session: Session, owner_id: int, ids: list[int]) -> _Rows:
     rows = _Rows()
     for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):  # SQLite's bound limit
         _fill(session, _BY_IDS, {"owner_id": owner_id, "ids": chunk}, rows)
-    _load_instalments(session, owner_id, rows)
-    return rows
-
-
-def _load_open(session: Session, owner_id: int, where: Sequence[Any]) -> _Rows:
-    """The related rows of every invoice that `where` selects: joined to the invoice rather
-    than listed, so the cost follows the owner's payments, steps and promises, not their
-    number of invoices."""
-    rows = _Rows()
-    _fill(session, {name: query.join(_INVOICE_TABLE, _INVOICE.id == query.selected_columns[0])
-                    .where(*where) for name, query in _related_queries().items()},
-          {"owner_id": owner_id}, rows)
     _load_instalments(session, owner_id, rows)
     return rows
 
@@ -330,24 +319,43 @@ class TriageMemo:
 MEMO = TriageMemo()
 
 
+@lru_cache(maxsize=2)
+def _open_queries(overdue_only: bool) -> tuple[Select[Any], dict[str, Select[Any]]]:
+    """The open invoices of an owner (with their clients) and their related rows, built
+    once (bound: owner_id, today)."""
+    inv, cl = _INVOICE, _CLIENT
+    owner: Any = bindparam("owner_id")
+    where = [inv.owner_id == owner, inv.status.in_(OPEN_STATUSES)]
+    if overdue_only:
+        where.append(inv.due_date < bindparam("today"))
+    invoices = (select(inv.id, inv.number, inv.amount, inv.invoice_date, inv.delivery_date,
+                       inv.due_date, inv.terms, inv.contract_rate, inv.formal_notice_date,
+                       inv.insolvency_date, inv.status, cl.name.label("client_name"), cl.kind,
+                       cl.is_merchant, cl.tone.label("client_tone"))
+                .join(_CLIENT_TABLE, (cl.id == inv.client_id) & (cl.owner_id == owner))
+                .where(*where).order_by(inv.due_date, inv.id))
+    related = {name: query.join(_INVOICE_TABLE, _INVOICE.id == query.selected_columns[0])
+               .where(*where) for name, query in _related_queries().items()}
+    return invoices, related
+
+
+_OWNER_MERCHANT = select(Owner.__table__.c.is_merchant).where(  # type: ignore[attr-defined]
+    Owner.__table__.c.id == bindparam("owner_id"))  # type: ignore[attr-defined]
+
+
 def open_cases(ctx: ActionContext, session: Session, owner_id: int, today: date, *,
                overdue_only: bool = False) -> list[OpenCase]:
     """Every invoice of the owner still to chase, triaged, oldest due date first."""
-    inv, cl = _INVOICE, _CLIENT
-    where = [inv.owner_id == owner_id, inv.status.in_(OPEN_STATUSES)]
-    if overdue_only:
-        where.append(inv.due_date < today)
-    invoices = session.connection().execute(
-        select(inv.id, inv.number, inv.amount, inv.invoice_date, inv.delivery_date,
-               inv.due_date, inv.terms, inv.contract_rate, inv.formal_notice_date,
-               inv.insolvency_date, inv.status, cl.name.label("client_name"), cl.kind,
-               cl.is_merchant, cl.tone.label("client_tone"))
-        .join(_CLIENT_TABLE, (cl.id == inv.client_id) & (cl.owner_id == owner_id))
-        .where(*where).order_by(inv.due_date, inv.id)).all()
+    invoices_query, related_queries = _open_queries(overdue_only)
+    params = {"owner_id": owner_id, "today": today}
+    connection = session.connection()
+    invoices = connection.execute(invoices_query, params).all()
     if not invoices:
         return []
-    creditor_is_merchant = get_owner(session, owner_id).is_merchant
-    rows = _load_open(session, owner_id, where)
+    creditor_is_merchant = connection.execute(_OWNER_MERCHANT, params).scalar_one()
+    rows = _Rows()
+    _fill(session, related_queries, params, rows)
+    _load_instalments(session, owner_id, rows)
 
     def related(key: int) -> tuple[Any, ...]:
         plan = rows.plans.get(key)

@@ -31,6 +31,7 @@ def make_environment(templates_dir: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # templates are read once; no stat() per message
     )
     env.filters["money"] = money
     env.filters["day"] = day

@@ -25,6 +25,7 @@ class ChannelTexts:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            auto_reload=False,  # templates are read once; no stat() per message
         )
 
     def language(self, language_code: str | None) -> str:
