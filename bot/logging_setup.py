@@ -33,6 +33,6 @@ def configure_logging(settings: Settings) -> None:
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())
     # Request URLs carry the token: keep these libraries quiet below WARNING.
-    for noisy in ("httpx", "httpcore", "telegram.ext.ExtBot", "apscheduler", "sanic.access",
+    for noisy in ("httpx", "httpcore", "aiohttp", "telegram.ext.ExtBot", "apscheduler", "sanic.access",
                    "alembic", "domain.ledger.migrate", "rasa_sdk"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

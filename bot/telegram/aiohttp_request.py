@@ -17,6 +17,8 @@ import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.logging_setup import redact
+
 
 def _seconds(value: object, default: float | None) -> float | None:
     if isinstance(value, (int, float)):
@@ -108,5 +110,6 @@ class AiohttpRequest(BaseRequest):
                 return response.status, await response.read()
         except TimeoutError as exc:
             raise TimedOut from exc
-        except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+        except aiohttp.ClientError as exc:  # its text may hold the URL: not the token
+            raise NetworkError(f"aiohttp.{type(exc).__name__}: "
+                               f"{redact(str(exc))}") from exc
