@@ -80,13 +80,33 @@ class Wording:
 
     def __init__(self, templates_dir: Path) -> None:
         self.env = make_environment(templates_dir)
+        self._notices: dict[tuple[Any, ...], str] = {}  # a notice's sentence, per language
 
     def render(self, name: str, lang: str, context: Mapping[str, Any] | None = None) -> str:
         template = self.env.get_template(f"{name.replace('{lang}', _language(lang))}")
         return template.render({"lang": _language(lang), **(context or {})}).strip()
 
     def notice(self, notice: Mapping[str, Any], lang: str) -> str:
-        """One domain notice ({"code", "confidence", "params"}) as a sentence."""
+        """One domain notice ({"code", "confidence", "params"}) as a sentence; remembered,
+        since a list of invoices repeats the same few notices (the same rate, the same
+        caveat) many times."""
+        params = notice.get("params", {})
+        try:
+            key: tuple[Any, ...] | None = (lang, notice["code"], notice["confidence"],
+                                           tuple(sorted(params.items())))
+            hash(key)
+        except TypeError:  # a parameter that is not a plain value: rendered every time
+            key = None
+        if key is not None and (known := self._notices.get(key)) is not None:
+            return known
+        text = self._notice(notice, lang)
+        if key is not None:
+            if len(self._notices) >= 4096:
+                self._notices.clear()
+            self._notices[key] = text
+        return text
+
+    def _notice(self, notice: Mapping[str, Any], lang: str) -> str:
         module = self.env.get_template(f"notices/{_language(lang)}.txt.j2").module
         macro = getattr(module, str(notice["code"]), None)
         if macro is None:
