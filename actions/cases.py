@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache, partial
+from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import Select, bindparam, select
@@ -239,15 +239,27 @@ def case_view(ctx: ActionContext, session: Session, invoice: Invoice, today: dat
     return view
 
 
+@dataclass(frozen=True)
+class _Source:
+    """What builds the case of any invoice of one list: its related rows, the day, the
+    owner's status."""
+
+    rows: _Rows
+    creditor_is_merchant: bool | None
+    today: date
+
+    def case(self, row: Any) -> InvoiceCase:
+        return _case(row, row, self.creditor_is_merchant, self.rows, self.today)
+
+
 class OpenCase:
     """One open invoice in a list of many: its triage summary ranks and totals it; the full
     diagnosis (routes, notices, wording facts) is built only when a template shows it."""
 
-    __slots__ = ("row", "summary", "_build", "_ctx", "_diagnosis")
+    __slots__ = ("row", "summary", "_source", "_ctx", "_diagnosis")
 
-    def __init__(self, row: Any, summary: Summary, build: Callable[[], InvoiceCase],
-                 ctx: ActionContext):
-        self.row, self.summary, self._build, self._ctx = row, summary, build, ctx
+    def __init__(self, row: Any, summary: Summary, source: _Source, ctx: ActionContext):
+        self.row, self.summary, self._source, self._ctx = row, summary, source, ctx
         self._diagnosis: Diagnosis | None = None
 
     @property
@@ -257,7 +269,8 @@ class OpenCase:
     @property
     def diagnosis(self) -> Diagnosis:
         if self._diagnosis is None:
-            self._diagnosis = diagnose(self._build(), self._ctx.rates, self._ctx.ladder)
+            self._diagnosis = diagnose(self._source.case(self.row), self._ctx.rates,
+                                       self._ctx.ladder)
         return self._diagnosis
 
     def template_context(self, lang: str) -> dict[str, Any]:
@@ -271,11 +284,12 @@ class TriageMemo:
     only. Triage is a pure function of what `_case` reads (the invoice's row with its
     client's, the owner's merchant status, the day, the invoice's payments, steps, promises
     and plan) and of the rate table and ladder: that is the key, so a change to any of them
-    gives a new entry, never a stale answer. Least recently used entries go first."""
+    gives a new entry, never a stale answer. The oldest entries go first (each day's keys
+    are new ones)."""
 
     def __init__(self, size: int = 20_000) -> None:
         self.size = size
-        self._items: OrderedDict[Hashable, Summary] = OrderedDict()
+        self._items: dict[Hashable, Summary] = {}
         self._table: RateTable | None = None
         self._ladders: dict[Ladder, int] = {}
         self._lock = threading.Lock()
@@ -287,25 +301,24 @@ class TriageMemo:
             self._table = table
         return self._ladders.setdefault(ladder, len(self._ladders))
 
-    def summaries(self, inputs: Sequence[tuple[Hashable, Callable[[], InvoiceCase]]],
+    def summaries(self, keys: Sequence[tuple[Any, ...]], build: Callable[[int], InvoiceCase],
                   table: RateTable, ladder: Ladder) -> list[Summary]:
-        """The triage summary for each (key, build the case) of `inputs`, in order."""
+        """The triage summary for each key (`build(i)`: the case of the i-th), in order."""
         with self._lock:
             token = self._token(table, ladder)
-            found = [self._items.get((token, key)) for key, _ in inputs]
-            for (key, _), hit in zip(inputs, found, strict=True):
-                if hit is not None:
-                    self._items.move_to_end((token, key))
+            get = self._items.get
+            keyed = [(token, *key) for key in keys]
+            found = [get(key) for key in keyed]
         new: dict[Hashable, Summary] = {}
-        for i, ((key, build), hit) in enumerate(zip(inputs, found, strict=True)):
+        for i, hit in enumerate(found):
             if hit is None:
-                found[i] = new[(token, key)] = triage(build(), table, ladder).summary()
+                found[i] = new[keyed[i]] = triage(build(i), table, ladder).summary()
         if new:
             with self._lock:
                 if table is self._table:
                     self._items.update(new)
-                    while len(self._items) > self.size:
-                        self._items.popitem(last=False)
+                    for stale in list(islice(self._items, max(0, len(self._items) - self.size))):
+                        del self._items[stale]
         return [hit for hit in found if hit is not None]
 
     def __len__(self) -> int:
@@ -365,12 +378,12 @@ def open_cases(ctx: ActionContext, session: Session, owner_id: int, today: date,
 
     empty = ((), (), (), None, ())
     bare = not (rows.payments or rows.steps or rows.promises or rows.plans)
-    inputs = [((tuple(row), creditor_is_merchant, today,
-                empty if bare else related(row.id)),
-               partial(_case, row, row, creditor_is_merchant, rows, today))
-              for row in invoices]
-    return [OpenCase(row, summary, build, ctx) for (_, build), row, summary in zip(
-        inputs, invoices, MEMO.summaries(inputs, ctx.rates, ctx.ladder), strict=True)]
+    keys = [(tuple(row), creditor_is_merchant, today, empty if bare else related(row.id))
+            for row in invoices]
+    source = _Source(rows, creditor_is_merchant, today)
+    summaries = MEMO.summaries(keys, lambda i: source.case(invoices[i]), ctx.rates, ctx.ladder)
+    return [OpenCase(row, summary, source, ctx)
+            for row, summary in zip(invoices, summaries, strict=True)]
 
 
 def debtor_kind(value: str) -> ClientKind:

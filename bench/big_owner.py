@@ -22,14 +22,14 @@ TODAY = date(2026, 11, 23)
 OWNER = "5000000"
 
 
-def seed(engine: object, invoices: int) -> None:
+def seed(engine: object, invoices: int, external_id: str = OWNER) -> None:
     from domain.ledger import add_client, add_invoice, get_or_create_owner, unit_of_work
     from domain.ledger.enums import Channel
 
-    rng = random.Random(5)
+    rng = random.Random(5 + invoices)
     now = datetime(2026, 11, 23, 9, tzinfo=UTC)
     with unit_of_work(engine) as session:  # type: ignore[arg-type]
-        owner = get_or_create_owner(session, Channel.TELEGRAM, OWNER)
+        owner = get_or_create_owner(session, Channel.TELEGRAM, external_id)
         assert owner.id is not None
         clients = [add_client(session, owner.id, f"Client {i:03d} SARL").id for i in range(250)]
         for i in range(invoices):
@@ -39,14 +39,15 @@ def seed(engine: object, invoices: int) -> None:
                         issued + timedelta(days=rng.choice([0, 30, 45, 60])), now=now)
 
 
-def ask(assistant: object, text: str, runs: int) -> tuple[list[float], str]:
+def ask(assistant: object, text: str, runs: int, owner: str = OWNER
+        ) -> tuple[list[float], str]:
     from bot.replies import Channel, Incoming, OwnerKey
 
     timings, last = [], ""
     for _ in range(runs):
         start = time.perf_counter()
         replies = asyncio.run(assistant.handle(  # type: ignore[attr-defined]
-            OwnerKey(Channel.TELEGRAM, OWNER), Incoming(text, False, "fr")))
+            OwnerKey(Channel.TELEGRAM, owner), Incoming(text, False, "fr")))
         timings.append((time.perf_counter() - start) * 1000)
         last = "\n".join(r.text for r in replies)
     return timings, last
@@ -80,6 +81,11 @@ def run(invoices: int = 5_000, batch: int = 10_000, runs: int = 5) -> Report:
         started = time.perf_counter()
         seed(assistant.engine, invoices)
         report.details["seed_s"] = round(time.perf_counter() - started, 2)
+        # A process that has served before: another owner's lists first (queries compiled,
+        # templates loaded), as a running bot has by the first question of the day.
+        seed(assistant.engine, 5, "5000001")
+        for text in ("quoi faire ?", "mes retards"):
+            ask(assistant, text, 2, "5000001")
         for label, text in (("what now", "quoi faire ?"), ("overdue list", "mes retards")):
             MEMO.clear()  # the first question of the day: every invoice triaged
             cold, _ = ask(assistant, text, 1)

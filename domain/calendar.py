@@ -64,8 +64,10 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
 
 
-def split_by_semester(first: date, last: date) -> list[tuple[Semester, date, date]]:
-    """Cut the inclusive day range [first, last] at half-year boundaries."""
+@lru_cache(maxsize=8192)
+def split_by_semester(first: date, last: date) -> tuple[tuple[Semester, date, date], ...]:
+    """Cut the inclusive day range [first, last] at half-year boundaries (remembered: a list
+    of invoices asks for the same few ranges again and again)."""
     pieces: list[tuple[Semester, date, date]] = []
     day = first
     while day <= last:
@@ -74,7 +76,7 @@ def split_by_semester(first: date, last: date) -> list[tuple[Semester, date, dat
         piece_end = end if end < last else last
         pieces.append((semester, day, piece_end))
         day = piece_end + timedelta(days=1)
-    return pieces
+    return tuple(pieces)
 
 
 @lru_cache(maxsize=512)

@@ -144,5 +144,21 @@ def test_owners_lists_stay_apart(ctx: ActionContext) -> None:
         assert all(get_invoice(s, mine, i).owner_id == mine for i in a)
 
 
-def test_the_memory_is_bounded() -> None:
+def test_the_memory_is_bounded_and_answers_like_triage(ctx: ActionContext) -> None:
+    from actions.cases import TriageMemo
+    from domain.case import InvoiceCase
+    from domain.diagnosis import triage
+    from domain.parties import DebtorKind
+
     assert 0 < MEMO.size <= 50_000
+    memo = TriageMemo(size=3)
+    cases = [InvoiceCase(today=TODAY, amount=Decimal(100 + i), invoice_date=date(2026, 1, 5),
+                         debtor=DebtorKind.PROFESSIONAL, due_date=date(2026, 2, 5))
+             for i in range(5)]
+    keys = [(i,) for i in range(5)]
+    first = memo.summaries(keys, lambda i: cases[i], ctx.rates, ctx.ladder)
+    assert first == [triage(c, ctx.rates, ctx.ladder).summary() for c in cases]
+    assert len(memo) == 3  # the oldest went
+    again = memo.summaries(keys[2:], lambda i: pytest.fail("remembered"), ctx.rates,
+                           ctx.ladder)
+    assert again == first[2:]
