@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session, col, select
 
 from actions.base import say
+from actions.cases import case_view
 from actions.context import current
 from actions.invoices import as_id, entity
 from actions.nudge_planner import snooze_nudge
@@ -30,7 +32,7 @@ from domain.ledger import (
     set_instalment_state,
 )
 from domain.ledger.enums import InstalmentState, NudgeKind, NudgeState, PromiseState
-from domain.ledger.models import Instalment, Nudge, PaymentPlan, Promise
+from domain.ledger.models import Instalment, Invoice, Nudge, PaymentPlan, Promise
 
 Events = list[dict[str, Any]]
 
@@ -143,7 +145,7 @@ class ActionInvoicePaid(Action):
             replan(session, owner_id, invoice_id, tracker)
             client = get_client(session, owner_id, invoice.client_id)
             return {"client": client.name, "number": invoice.number, "amount": str(remaining),
-                    "remaining": "0.00"}
+                    "remaining": "0.00", "claimable": _claimable(session, invoice, today)}
 
         paid = await ctx.db(store)
         if paid is None:
@@ -226,10 +228,16 @@ class ActionInstalmentPaid(Action):
             replan(session, owner_id, plan.invoice_id, tracker)
             client = get_client(session, owner_id, invoice.client_id)
             return {"client": client.name, "number": invoice.number, "amount": str(amount),
-                    "remaining": str(invoice.amount - invoice.paid_amount)}
+                    "remaining": str(invoice.amount - invoice.paid_amount),
+                    "claimable": _claimable(session, invoice, today)}
 
         paid = await ctx.db(store)
         if paid is None:
             return _stale(dispatcher, tracker)
         say(dispatcher, tracker, "payment_logged", paid)
         return []
+
+
+def _claimable(session: Session, invoice: Invoice, today: date) -> str:
+    """All that can still be claimed on the invoice (penalties and indemnity included)."""
+    return str(case_view(current(), session, invoice, today).diagnosis.total_claimable)

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from actions.answers import amount, client_name, form_slots
 from actions.base import say
-from actions.cases import open_invoices_of_client
+from actions.cases import case_view, open_invoices_of_client
 from actions.context import current
 from actions.replan import replan
 from domain.ledger import InvalidAmount, record_payment
@@ -56,9 +56,13 @@ class ActionSubmitPayment(Action):
                     "client": client, "number": invoice.number,
                     "remaining": str(invoice.amount - invoice.paid_amount)}
             replan(session, owner_id, invoice.id, tracker)
+            # What is left on the invoice, and all that can be claimed: the payment may have
+            # gone to penalties first (C. civ. 1343-1), as "mes retards" will show.
+            claimable = case_view(ctx, session, invoice, today).diagnosis.total_claimable
             return "payment_logged", {
                 "client": client, "number": invoice.number, "amount": str(received),
-                "remaining": str(invoice.amount - invoice.paid_amount)}
+                "remaining": str(invoice.amount - invoice.paid_amount),
+                "claimable": str(claimable)}
 
         template, context = await ctx.db(store)
         say(dispatcher, tracker, template, context)

@@ -35,6 +35,7 @@ def sample_context(debtor: str) -> dict[str, Any]:
             "open_count": 1, "total_due": "1250.00", "total_penalties": "22.93",
             "total_claimable": "1312.93", "answer": "{{7*7}}", "number": "F-117",
             "amount": "500.00", "date": "2026-11-27", "remaining": "750.00",
+            "claimable": "812.93",
             "was_in_form": True, "business_name": "Plomberie <Olga>", "outcome": "promise",
             "reason": "travaux <pas> finis", "instalments": [{"date": "2026-12-05",
                                                              "amount": "416.66"}],

@@ -82,5 +82,7 @@ def test_the_overdue_list_follows_a_payment_the_same_day(chat: Chat) -> None:
                     '/add_invoice{"step":"none"}', "mes retards", "Lemoine a payé 300 €",
                     "mes retards")
     assert "réclamable : 1\u202f058,01" in out[5]
+    assert "Il reste 700,00 € sur la facture ; en tout, 758,01 € réclamables" in (
+        out[6].replace("\u202f", " ").replace("\xa0", " "))
     # 300 € paid: 18,01 € of penalties first (C. civ. 1343-1), then principal
     assert "réclamable : 758,01" in out[7] and "pénalités : 0,00" in out[7]
