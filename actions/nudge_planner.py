@@ -16,7 +16,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -24,6 +23,8 @@ from actions.cases import case_view
 from actions.context import ActionContext
 from domain.ladder import Ladder, LadderError, LadderStep, Pause, ladder_from_mapping
 from domain.ledger import (
+    PlannedNudge,
+    add_nudges,
     get_invoice,
     get_nudge,
     get_owner,
@@ -195,7 +196,7 @@ def replan_invoice(ctx: ActionContext, session: Session, owner_id: int, invoice_
         Nudge.owner_id == owner_id, Nudge.invoice_id == invoice_id)
         .with_for_update().execution_options(populate_existing=True))}
     moved = False
-    new: list[Nudge] = []
+    new: list[PlannedNudge] = []
     keep: list[str] = []
     pending: list[Nudge] = []
     for item in wanted:
@@ -217,19 +218,10 @@ def replan_invoice(ctx: ActionContext, session: Session, owner_id: int, invoice_
             moved = True
             pending.append(row)
             continue
-        new.append(Nudge(owner_id=owner_id, invoice_id=invoice_id, kind=item.kind,
-                         due_at=due_at, payload=dict(item.payload), dedupe_key=item.key,
-                         state=NudgeState.PENDING, attempts=0))
+        new.append(PlannedNudge(item.kind, due_at, item.payload, item.key))
     if moved:
         session.flush()
-    if new:  # one batch of inserts; the careful way if another worker planned one meanwhile
-        try:
-            with session.begin_nested():
-                session.add_all(new)
-        except IntegrityError:
-            new = [schedule_nudge(session, owner_id, n.kind, n.due_at, invoice_id=invoice_id,
-                                  payload=n.payload, dedupe_key=n.dedupe_key) for n in new]
-        pending.extend(new)
+    pending.extend(add_nudges(session, owner_id, invoice_id, new))  # one INSERT for all
     stale = [n for key, n in existing.items()
              if key not in keep and n.state is NudgeState.PENDING]
     if stale:

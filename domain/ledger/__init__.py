@@ -54,6 +54,8 @@ from domain.ledger.invoices import (
 )
 from domain.ledger.migrate import ensure_schema
 from domain.ledger.nudges import (
+    PlannedNudge,
+    add_nudges,
     cancel_pending_for_invoice,
     claim_due_nudges,
     get_nudge,
@@ -148,6 +150,8 @@ __all__ = [
     "release",
     "resolve_promise",
     "save_conversation",
+    "PlannedNudge",
+    "add_nudges",
     "schedule_nudge",
     "set_instalment_state",
     "set_invoice_status",

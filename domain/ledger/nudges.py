@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, and_, func, or_, update
 from sqlmodel import Session, col, select
@@ -63,6 +63,37 @@ def schedule_nudge(
         session.add(nudge)
         session.flush()
     return nudge
+
+
+class PlannedNudge(NamedTuple):
+    kind: NudgeKind
+    due_at: datetime
+    payload: Mapping[str, Any]
+    dedupe_key: str
+
+
+def add_nudges(session: Session, owner_id: int, invoice_id: int,
+               planned: Sequence[PlannedNudge]) -> list[Nudge]:
+    """Nudges under keys the invoice does not have yet, inserted in one statement. A key
+    another worker planned meanwhile is left to `schedule_nudge`, which moves that row
+    rather than duplicating it. The caller has checked that the invoice is the owner's."""
+    if not planned:
+        return []
+    table = table_of(Nudge)
+    insert = dialect_insert(session, table).values([
+        {"owner_id": owner_id, "invoice_id": invoice_id, "kind": item.kind,
+         "due_at": item.due_at, "payload": dict(item.payload), "dedupe_key": item.dedupe_key,
+         "state": NudgeState.PENDING, "attempts": 0} for item in planned])
+    inserted = session.connection().execute(
+        insert.on_conflict_do_nothing(index_elements=["owner_id", "dedupe_key"])
+        .returning(table.c.id, table.c.dedupe_key)).all()
+    rows = list(session.exec(select(Nudge).where(
+        col(Nudge.id).in_([row.id for row in inserted])))) if inserted else []
+    done = {row.dedupe_key for row in inserted}
+    return rows + [schedule_nudge(session, owner_id, item.kind, item.due_at,
+                                  invoice_id=invoice_id, payload=item.payload,
+                                  dedupe_key=item.dedupe_key)
+                   for item in planned if item.dedupe_key not in done]
 
 
 def claim_due_nudges(
