@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import Select, bindparam, select
@@ -16,11 +14,13 @@ from sqlmodel import Session, col
 from sqlmodel import select as orm_select
 
 from actions.context import ActionContext
+from actions.triage_memo import MEMO
 from domain.case import InvoiceCase
-from domain.diagnosis import Diagnosis, Summary, diagnose, triage
+from domain.diagnosis import Diagnosis, Summary, diagnose
 from domain.errors import InvalidInput
-from domain.ladder import Ladder, LadderStep, StepDone
+from domain.ladder import LadderStep, StepDone
 from domain.ledger import get_owner
+from domain.ledger.access import table_of
 from domain.ledger.enums import ClientKind, InvoiceStatus, PromiseState
 from domain.ledger.models import (
     Client,
@@ -35,7 +35,6 @@ from domain.ledger.models import Payment as PaymentRow
 from domain.ledger.views import OPEN_STATUSES
 from domain.parties import DebtorKind
 from domain.penalties import Payment
-from domain.rates import RateTable
 from domain.terms import Terms, due_date, parse_terms
 
 
@@ -80,14 +79,14 @@ class _Rows:
     instalments: dict[int, list[Any]] = field(default_factory=dict)
 
 
-_PAYMENT = PaymentRow.__table__.c  # type: ignore[attr-defined]
-_STEP = Interaction.__table__.c  # type: ignore[attr-defined]
-_PROMISE = Promise.__table__.c  # type: ignore[attr-defined]
-_PLAN = PaymentPlan.__table__.c  # type: ignore[attr-defined]
-_INSTALMENT = Instalment.__table__.c  # type: ignore[attr-defined]
-_INVOICE_TABLE = Invoice.__table__  # type: ignore[attr-defined]
+_PAYMENT = table_of(PaymentRow).c
+_STEP = table_of(Interaction).c
+_PROMISE = table_of(Promise).c
+_PLAN = table_of(PaymentPlan).c
+_INSTALMENT = table_of(Instalment).c
+_INVOICE_TABLE = table_of(Invoice)
 _INVOICE = _INVOICE_TABLE.c
-_CLIENT_TABLE = Client.__table__  # type: ignore[attr-defined]
+_CLIENT_TABLE = table_of(Client)
 _CLIENT = _CLIENT_TABLE.c
 
 
@@ -279,59 +278,6 @@ class OpenCase:
                             self.diagnosis, lang)
 
 
-class TriageMemo:
-    """Remembered triages, so that an owner asking again the same day pays for the queries
-    only. Triage is a pure function of what `_case` reads (the invoice's row with its
-    client's, the owner's merchant status, the day, the invoice's payments, steps, promises
-    and plan) and of the rate table and ladder: that is the key, so a change to any of them
-    gives a new entry, never a stale answer. The oldest entries go first (each day's keys
-    are new ones)."""
-
-    def __init__(self, size: int = 20_000) -> None:
-        self.size = size
-        self._items: dict[Hashable, Summary] = {}
-        self._table: RateTable | None = None
-        self._ladders: dict[Ladder, int] = {}
-        self._lock = threading.Lock()
-
-    def _token(self, table: RateTable, ladder: Ladder) -> int:
-        if table is not self._table or len(self._ladders) > 64:
-            self._items.clear()
-            self._ladders.clear()
-            self._table = table
-        return self._ladders.setdefault(ladder, len(self._ladders))
-
-    def summaries(self, keys: Sequence[tuple[Any, ...]], build: Callable[[int], InvoiceCase],
-                  table: RateTable, ladder: Ladder) -> list[Summary]:
-        """The triage summary for each key (`build(i)`: the case of the i-th), in order."""
-        with self._lock:
-            token = self._token(table, ladder)
-            get = self._items.get
-            keyed = [(token, *key) for key in keys]
-            found = [get(key) for key in keyed]
-        new: dict[Hashable, Summary] = {}
-        for i, hit in enumerate(found):
-            if hit is None:
-                found[i] = new[keyed[i]] = triage(build(i), table, ladder).summary()
-        if new:
-            with self._lock:
-                if table is self._table:
-                    self._items.update(new)
-                    for stale in list(islice(self._items, max(0, len(self._items) - self.size))):
-                        del self._items[stale]
-        return [hit for hit in found if hit is not None]
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-MEMO = TriageMemo()
-
-
 @lru_cache(maxsize=2)
 def _open_queries(overdue_only: bool) -> tuple[Select[Any], dict[str, Select[Any]]]:
     """The open invoices of an owner (with their clients) and their related rows, built
@@ -352,8 +298,8 @@ def _open_queries(overdue_only: bool) -> tuple[Select[Any], dict[str, Select[Any
     return invoices, related
 
 
-_OWNER_MERCHANT = select(Owner.__table__.c.is_merchant).where(  # type: ignore[attr-defined]
-    Owner.__table__.c.id == bindparam("owner_id"))  # type: ignore[attr-defined]
+_OWNER_MERCHANT = select(table_of(Owner).c.is_merchant).where(
+    table_of(Owner).c.id == bindparam("owner_id"))
 
 
 def open_cases(ctx: ActionContext, session: Session, owner_id: int, today: date, *,

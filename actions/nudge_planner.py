@@ -29,6 +29,7 @@ from domain.ledger import (
     get_nudge,
     get_owner,
     list_invoices,
+    move_nudge,
     schedule_nudge,
     snooze,
 )
@@ -211,10 +212,8 @@ def replan_invoice(ctx: ActionContext, session: Session, owner_id: int, invoice_
             if row.due_at == due_at and row.payload == item.payload:
                 pending.append(row)
                 continue  # nothing changed: no write
-        if row is not None:  # pending, cancelled or failed: moved in place, as schedule_nudge
-            row.kind, row.due_at, row.payload = item.kind, due_at, dict(item.payload)
-            if row.state is not NudgeState.PENDING:
-                row.state, row.attempts, row.last_error = NudgeState.PENDING, 0, None
+        if row is not None:  # pending, cancelled or failed: moved in place
+            move_nudge(row, item.kind, due_at, item.payload)
             moved = True
             pending.append(row)
             continue

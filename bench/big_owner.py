@@ -1,6 +1,6 @@
 """Benchmark 5 — an owner with 5 000 open invoices: "quoi faire ?" and "mes retards" through
 the real actions (`Assistant.handle`), the first time of the day (every invoice triaged) and
-again (triages remembered: `actions.cases.MEMO`); and 10 000 invoices in one
+again (triages remembered: `actions.triage_memo.MEMO`); and 10 000 invoices in one
 `relance diagnose --batch`."""
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def diagnose_lines(count: int) -> str:
 
 
 def run(invoices: int = 5_000, batch: int = 10_000, runs: int = 5) -> Report:
-    from actions.cases import MEMO
+    from actions.triage_memo import MEMO
     from bot.dialogue.assistant import build_assistant
     from bot.services import settle_heap
 

@@ -122,17 +122,10 @@ class Assistant:
         return turn, clients
 
     def _save(self, session: Session, turn: Turn) -> None:
-        """Commit the turn and close the session (one trip for both)."""
         if owner_exists(session, turn.owner_id):  # not if they were just forgotten
             save_conversation(session, turn.owner_id, turn.events, turn.slots,
                               turn.active_loop)
         session.commit()
-        session.close()
-
-    @staticmethod
-    def _discard(session: Session) -> None:
-        session.rollback()
-        session.close()
 
     async def handle(self, owner: OwnerKey, incoming: Incoming) -> list[Reply]:
         """One message or button from an owner → the replies to show.
@@ -178,7 +171,6 @@ class Assistant:
             loaded = self._load(session, owner, incoming.language_hint, incoming.update_id)
             if loaded is None:
                 log.info("update %s already handled", incoming.update_id)
-                session.close()
                 return []
             turn, clients = loaded
             text = incoming.text.replace("\x00", "")[:4000] or " "
@@ -194,10 +186,11 @@ class Assistant:
             self._save(session, turn)
             return [to_reply(r) for r in turn.responses]
         except BaseException:
-            self._discard(session)
+            session.rollback()
             raise
         finally:
             TURN_SESSION.reset(token)
+            session.close()
 
     def busy_reply(self, lang: str | None, *, giving_up: bool = False, reason: str = "") -> Reply:
         """"Un instant" while the database is away, or the final word if it stays away."""

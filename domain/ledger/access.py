@@ -42,9 +42,12 @@ def positive(amount: Decimal, what: str) -> Decimal:
 
 def dialect_insert(session: Session, table: Table) -> Any:
     """INSERT that supports ON CONFLICT on both dialects (PostgreSQL and SQLite share the syntax)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+    return insert_for(session.get_bind().dialect.name, table)
+
+
+def insert_for(dialect: str, table: Table) -> Any:
+    """`dialect_insert` by dialect name (for statements built once per dialect)."""
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
 
 
 def table_of(model: type[SQLModel]) -> Table:

@@ -6,7 +6,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
-from domain.ledger.access import owned
+from domain.ledger.access import owned, table_of
 from domain.ledger.enums import ClientKind, Tone
 from domain.ledger.errors import InvalidField
 from domain.ledger.models import Client
@@ -67,7 +67,7 @@ def list_clients(session: Session, owner_id: int) -> list[Client]:
     return list(session.exec(query))
 
 
-_CLIENTS = Client.__table__.c  # type: ignore[attr-defined]
+_CLIENTS = table_of(Client).c
 _NAMES = select_columns(_CLIENTS.name).where(_CLIENTS.owner_id == bindparam("owner_id")).order_by(
     _CLIENTS.name_key)
 

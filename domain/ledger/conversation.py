@@ -10,10 +10,9 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete
 from sqlalchemy import select as select_columns
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
-from domain.ledger.access import table_of, utc_now
+from domain.ledger.access import insert_for, table_of, utc_now
 from domain.ledger.models import ConversationState, ProcessedUpdate
 
 
@@ -36,13 +35,12 @@ _SAVE_FIELDS = ("events", "slots", "active_loop", "updated_at")
 @lru_cache(maxsize=4)
 def _statements(dialect: str) -> tuple[Any, Any]:
     """The upsert of a conversation and the insert-once of an update id, for `dialect`."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    save = insert(_STATE).values(owner_id=bindparam("owner_id"),
+    save = insert_for(dialect, _STATE).values(owner_id=bindparam("owner_id"),
                                  **{name: bindparam(name) for name in _SAVE_FIELDS})
     save = save.on_conflict_do_update(index_elements=["owner_id"], set_={
         name: save.excluded[name] for name in _SAVE_FIELDS})
     # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING.
-    first = insert(_UPDATES).values(update_id=bindparam("update_id"),
+    first = insert_for(dialect, _UPDATES).values(update_id=bindparam("update_id"),
                                     processed_at=bindparam("processed_at"))
     seen = first.on_conflict_do_nothing(index_elements=["update_id"]).returning(
         _UPDATES.c.update_id)

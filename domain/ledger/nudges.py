@@ -56,13 +56,22 @@ def schedule_nudge(
     query = select(Nudge).where(Nudge.owner_id == owner_id, Nudge.dedupe_key == key)
     nudge = session.exec(query.with_for_update().execution_options(populate_existing=True)).one()
     if nudge.state in _REPLANNABLE:
-        for name, value in values.items():
-            setattr(nudge, name, value)
-        if nudge.state is not NudgeState.PENDING:
-            nudge.state, nudge.attempts, nudge.last_error = NudgeState.PENDING, 0, None
+        nudge.invoice_id = invoice_id
+        move_nudge(nudge, kind, due_at, payload or {})
         session.add(nudge)
         session.flush()
     return nudge
+
+
+def move_nudge(nudge: Nudge, kind: NudgeKind, due_at: datetime,
+               payload: Mapping[str, Any]) -> None:
+    """Re-plan a pending, cancelled or failed nudge in place (pending again, from scratch);
+    the caller holds its row (locked) and flushes."""
+    if nudge.state not in _REPLANNABLE:
+        raise ValueError(f"nudge {nudge.id} is {nudge.state.value}: it cannot be moved")
+    nudge.kind, nudge.due_at, nudge.payload = NudgeKind(kind), due_at, dict(payload)
+    if nudge.state is not NudgeState.PENDING:
+        nudge.state, nudge.attempts, nudge.last_error = NudgeState.PENDING, 0, None
 
 
 class PlannedNudge(NamedTuple):

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from actions.cases import MEMO, case_view, open_cases
+from actions.cases import case_view, open_cases
 from actions.context import ActionContext, install
+from actions.triage_memo import MEMO
 from bot.services import build_context, console_owner_id
 from bot.settings import Settings
 from domain.ladder import LadderStep
@@ -145,7 +146,7 @@ def test_owners_lists_stay_apart(ctx: ActionContext) -> None:
 
 
 def test_the_memory_is_bounded_and_answers_like_triage(ctx: ActionContext) -> None:
-    from actions.cases import TriageMemo
+    from actions.triage_memo import TriageMemo
     from domain.case import InvoiceCase
     from domain.diagnosis import triage
     from domain.parties import DebtorKind

@@ -1,0 +1,66 @@
+"""The triage of each open invoice of a list, remembered by the process for the day."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from itertools import islice
+from typing import Any
+
+from domain.case import InvoiceCase
+from domain.diagnosis import Summary, triage
+from domain.ladder import Ladder
+from domain.rates import RateTable
+
+
+class TriageMemo:
+    """Remembered triages, so that an owner asking again the same day pays for the queries
+    only. Triage is a pure function of what `_case` reads (the invoice's row with its
+    client's, the owner's merchant status, the day, the invoice's payments, steps, promises
+    and plan) and of the rate table and ladder: that is the key, so a change to any of them
+    gives a new entry, never a stale answer. The oldest entries go first (each day's keys
+    are new ones)."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._items: dict[Hashable, Summary] = {}
+        self._table: RateTable | None = None
+        self._ladders: dict[Ladder, int] = {}
+        self._lock = threading.Lock()
+
+    def _token(self, table: RateTable, ladder: Ladder) -> int:
+        if table is not self._table or len(self._ladders) > 64:
+            self._items.clear()
+            self._ladders.clear()
+            self._table = table
+        return self._ladders.setdefault(ladder, len(self._ladders))
+
+    def summaries(self, keys: Sequence[tuple[Any, ...]], build: Callable[[int], InvoiceCase],
+                  table: RateTable, ladder: Ladder) -> list[Summary]:
+        """The triage summary for each key (`build(i)`: the case of the i-th), in order."""
+        with self._lock:
+            token = self._token(table, ladder)
+            get = self._items.get
+            keyed = [(token, *key) for key in keys]
+            found = [get(key) for key in keyed]
+        new: dict[Hashable, Summary] = {}
+        for i, hit in enumerate(found):
+            if hit is None:
+                found[i] = new[keyed[i]] = triage(build(i), table, ladder).summary()
+        if new:
+            with self._lock:
+                if table is self._table:
+                    self._items.update(new)
+                    for stale in list(islice(self._items, max(0, len(self._items) - self.size))):
+                        del self._items[stale]
+        return [hit for hit in found if hit is not None]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+MEMO = TriageMemo()
