@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, bindparam, select
@@ -14,9 +13,8 @@ from sqlmodel import Session, col
 from sqlmodel import select as orm_select
 
 from actions.context import ActionContext
-from actions.triage_memo import MEMO
 from domain.case import InvoiceCase
-from domain.diagnosis import Diagnosis, Summary, diagnose
+from domain.diagnosis import Diagnosis, diagnose
 from domain.errors import InvalidInput
 from domain.ladder import LadderStep, StepDone
 from domain.ledger import get_owner
@@ -27,7 +25,6 @@ from domain.ledger.models import (
     Instalment,
     Interaction,
     Invoice,
-    Owner,
     PaymentPlan,
     Promise,
 )
@@ -68,7 +65,7 @@ def case_context(invoice: Any, client_name: str, client_kind: str, client_tone: 
 
 
 @dataclass
-class _Rows:
+class RelatedRows:
     """Everything the diagnosis reads about a set of invoices, loaded in a few queries as
     plain rows (no ORM objects: an owner with thousands of invoices reads them all)."""
 
@@ -84,13 +81,9 @@ _STEP = table_of(Interaction).c
 _PROMISE = table_of(Promise).c
 _PLAN = table_of(PaymentPlan).c
 _INSTALMENT = table_of(Instalment).c
-_INVOICE_TABLE = table_of(Invoice)
-_INVOICE = _INVOICE_TABLE.c
-_CLIENT_TABLE = table_of(Client)
-_CLIENT = _CLIENT_TABLE.c
 
 
-def _related_queries() -> dict[str, Select[Any]]:
+def related_queries() -> dict[str, Select[Any]]:
     """The owner's rows related to invoices; each query's first column is `invoice_id`."""
     owner: Any = bindparam("owner_id")
     return {
@@ -108,14 +101,14 @@ def _related_queries() -> dict[str, Select[Any]]:
 
 # Built once: every diagnosis of a stored invoice runs them (`ids` expands to the list).
 _BY_IDS = {name: query.where(query.selected_columns[0].in_(bindparam("ids", expanding=True)))
-           for name, query in _related_queries().items()}
+           for name, query in related_queries().items()}
 _INSTALMENTS = select(_INSTALMENT.plan_id, _INSTALMENT.due_date, _INSTALMENT.amount).where(
     _INSTALMENT.owner_id == bindparam("owner_id"),
     _INSTALMENT.plan_id.in_(bindparam("ids", expanding=True)))
 
 
-def _fill(session: Session, queries: dict[str, Select[Any]], params: dict[str, Any],
-          rows: _Rows) -> None:
+def fill_related(session: Session, queries: dict[str, Select[Any]], params: dict[str, Any],
+          rows: RelatedRows) -> None:
     connection = session.connection()
     for name in ("payments", "steps", "promises"):
         target: dict[int, list[Any]] = getattr(rows, name)
@@ -127,16 +120,16 @@ def _fill(session: Session, queries: dict[str, Select[Any]], params: dict[str, A
             rows.plans[plan.invoice_id] = plan
 
 
-def _load(session: Session, owner_id: int, ids: list[int]) -> _Rows:
+def _load(session: Session, owner_id: int, ids: list[int]) -> RelatedRows:
     """The related rows of the invoices `ids`."""
-    rows = _Rows()
+    rows = RelatedRows()
     for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):  # SQLite's bound limit
-        _fill(session, _BY_IDS, {"owner_id": owner_id, "ids": chunk}, rows)
-    _load_instalments(session, owner_id, rows)
+        fill_related(session, _BY_IDS, {"owner_id": owner_id, "ids": chunk}, rows)
+    load_instalments(session, owner_id, rows)
     return rows
 
 
-def _load_instalments(session: Session, owner_id: int, rows: _Rows) -> None:
+def load_instalments(session: Session, owner_id: int, rows: RelatedRows) -> None:
     plan_ids = [p.id for p in rows.plans.values()]
     for chunk in (plan_ids[i:i + 900] for i in range(0, len(plan_ids), 900)):
         for instalment in session.connection().execute(
@@ -144,7 +137,7 @@ def _load_instalments(session: Session, owner_id: int, rows: _Rows) -> None:
             rows.instalments.setdefault(instalment.plan_id, []).append(instalment)
 
 
-def _missed_instalment(invoice: Any, rows: _Rows, today: date) -> date | None:
+def _missed_instalment(invoice: Any, rows: RelatedRows, today: date) -> date | None:
     """The due date of the oldest instalment still unpaid once the payments made since the
     plan cover the earlier ones (instalments are settled in date order)."""
     plan = rows.plans.get(invoice.id or 0)
@@ -177,7 +170,7 @@ _DEBTOR = {ClientKind.PROFESSIONAL: DebtorKind.PROFESSIONAL,
            ClientKind.CONSUMER: DebtorKind.CONSUMER}
 
 
-def _case(invoice: Any, client: Any, creditor_is_merchant: bool | None, rows: _Rows,
+def case_of_row(invoice: Any, client: Any, creditor_is_merchant: bool | None, rows: RelatedRows,
           today: date) -> InvoiceCase:
     """The legal case of a stored invoice (an `Invoice` or a row with its columns; `client`
     has `kind` and `is_merchant`): payments, steps taken and promises included."""
@@ -223,113 +216,19 @@ def case_views(ctx: ActionContext, session: Session, owner_id: int,
         Client.owner_id == owner_id, col(Client.id).in_(client_ids)))}
     rows = _load(session, owner_id, [i.id for i in invoices if i.id is not None])
     return [CaseView(i, clients[i.client_id], diagnose(
-        _case(i, clients[i.client_id], owner.is_merchant, rows, today), ctx.rates, ctx.ladder))
+        case_of_row(i, clients[i.client_id], owner.is_merchant, rows, today), ctx.rates, ctx.ladder))
         for i in invoices]
 
 
 def invoice_case(session: Session, invoice: Invoice, client: Client, today: date) -> InvoiceCase:
     """The legal case of one stored invoice."""
     rows = _load(session, invoice.owner_id, [invoice.id] if invoice.id else [])
-    return _case(invoice, client, get_owner(session, invoice.owner_id).is_merchant, rows, today)
+    return case_of_row(invoice, client, get_owner(session, invoice.owner_id).is_merchant, rows, today)
 
 
 def case_view(ctx: ActionContext, session: Session, invoice: Invoice, today: date) -> CaseView:
     [view] = case_views(ctx, session, invoice.owner_id, [invoice], today)
     return view
-
-
-@dataclass(frozen=True)
-class _Source:
-    """What builds the case of any invoice of one list: its related rows, the day, the
-    owner's status."""
-
-    rows: _Rows
-    creditor_is_merchant: bool | None
-    today: date
-
-    def case(self, row: Any) -> InvoiceCase:
-        return _case(row, row, self.creditor_is_merchant, self.rows, self.today)
-
-
-class OpenCase:
-    """One open invoice in a list of many: its triage summary ranks and totals it; the full
-    diagnosis (routes, notices, wording facts) is built only when a template shows it."""
-
-    __slots__ = ("row", "summary", "_source", "_ctx", "_diagnosis")
-
-    def __init__(self, row: Any, summary: Summary, source: _Source, ctx: ActionContext):
-        self.row, self.summary, self._source, self._ctx = row, summary, source, ctx
-        self._diagnosis: Diagnosis | None = None
-
-    @property
-    def invoice_id(self) -> int:
-        return int(self.row.id)
-
-    @property
-    def diagnosis(self) -> Diagnosis:
-        if self._diagnosis is None:
-            self._diagnosis = diagnose(self._source.case(self.row), self._ctx.rates,
-                                       self._ctx.ladder)
-        return self._diagnosis
-
-    def template_context(self, lang: str) -> dict[str, Any]:
-        row = self.row
-        return case_context(row, row.client_name, row.kind.value, row.client_tone.value,
-                            self.diagnosis, lang)
-
-
-@lru_cache(maxsize=2)
-def _open_queries(overdue_only: bool) -> tuple[Select[Any], dict[str, Select[Any]]]:
-    """The open invoices of an owner (with their clients) and their related rows, built
-    once (bound: owner_id, today)."""
-    inv, cl = _INVOICE, _CLIENT
-    owner: Any = bindparam("owner_id")
-    where = [inv.owner_id == owner, inv.status.in_(OPEN_STATUSES)]
-    if overdue_only:
-        where.append(inv.due_date < bindparam("today"))
-    invoices = (select(inv.id, inv.number, inv.amount, inv.invoice_date, inv.delivery_date,
-                       inv.due_date, inv.terms, inv.contract_rate, inv.formal_notice_date,
-                       inv.insolvency_date, inv.status, cl.name.label("client_name"), cl.kind,
-                       cl.is_merchant, cl.tone.label("client_tone"))
-                .join(_CLIENT_TABLE, (cl.id == inv.client_id) & (cl.owner_id == owner))
-                .where(*where).order_by(inv.due_date, inv.id))
-    related = {name: query.join(_INVOICE_TABLE, _INVOICE.id == query.selected_columns[0])
-               .where(*where) for name, query in _related_queries().items()}
-    return invoices, related
-
-
-_OWNER_MERCHANT = select(table_of(Owner).c.is_merchant).where(
-    table_of(Owner).c.id == bindparam("owner_id"))
-
-
-def open_cases(ctx: ActionContext, session: Session, owner_id: int, today: date, *,
-               overdue_only: bool = False) -> list[OpenCase]:
-    """Every invoice of the owner still to chase, triaged, oldest due date first."""
-    invoices_query, related_queries = _open_queries(overdue_only)
-    params = {"owner_id": owner_id, "today": today}
-    connection = session.connection()
-    invoices = connection.execute(invoices_query, params).all()
-    if not invoices:
-        return []
-    creditor_is_merchant = connection.execute(_OWNER_MERCHANT, params).scalar_one()
-    rows = _Rows()
-    _fill(session, related_queries, params, rows)
-    _load_instalments(session, owner_id, rows)
-
-    def related(key: int) -> tuple[Any, ...]:
-        plan = rows.plans.get(key)
-        return (tuple(rows.payments.get(key, ())), tuple(rows.steps.get(key, ())),
-                tuple(rows.promises.get(key, ())), plan,
-                tuple(rows.instalments.get(plan.id, ())) if plan is not None else ())
-
-    empty = ((), (), (), None, ())
-    bare = not (rows.payments or rows.steps or rows.promises or rows.plans)
-    keys = [(tuple(row), creditor_is_merchant, today, empty if bare else related(row.id))
-            for row in invoices]
-    source = _Source(rows, creditor_is_merchant, today)
-    summaries = MEMO.summaries(keys, lambda i: source.case(invoices[i]), ctx.rates, ctx.ladder)
-    return [OpenCase(row, summary, source, ctx)
-            for row, summary in zip(invoices, summaries, strict=True)]
 
 
 def debtor_kind(value: str) -> ClientKind:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -10,12 +11,19 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import attachment
 from actions.base import say
-from actions.cases import open_cases
 from actions.context import current, language
 from actions.documents import ageing_png
 from actions.invoices import entity
+from actions.open_cases import OpenCase, open_cases
 
 SHOWN = 15
+
+
+def totals(cases: Sequence[OpenCase]) -> dict[str, str]:
+    zero = Decimal("0.00")
+    return {"total_due": str(sum((c.summary.principal_due for c in cases), zero)),
+            "total_penalties": str(sum((c.summary.penalties_due for c in cases), zero)),
+            "total_claimable": str(sum((c.summary.total_claimable for c in cases), zero))}
 
 
 class ActionListOverdue(Action):
@@ -34,13 +42,10 @@ class ActionListOverdue(Action):
             chart = await ctx.db(lambda s: ageing_png(ctx, s, owner_id, today,
                                                       language(tracker)), write=False)
         lang = language(tracker)
-        zero = Decimal("0.00")
         say(dispatcher, tracker, "overdue_list", {
             "items": [c.template_context(lang) for c in cases[:SHOWN]],
             "more": max(0, len(cases) - SHOWN),
-            "total_due": str(sum((c.summary.principal_due for c in cases), zero)),
-            "total_penalties": str(sum((c.summary.penalties_due for c in cases), zero)),
-            "total_claimable": str(sum((c.summary.total_claimable for c in cases), zero))},
+            **cases.derive("overdue_totals", totals)},
             buttons=[("chart", '/list_overdue{"chart":"yes"}')] if cases and not chart else [])
         if chart is not None:
             dispatcher.utter_message(attachment=attachment("retards.png", "image/png", chart))

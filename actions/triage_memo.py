@@ -1,4 +1,5 @@
-"""The triage of each open invoice of a list, remembered by the process for the day."""
+"""The triage of each open invoice of a list, and the lists themselves, remembered by the
+process for the day."""
 
 from __future__ import annotations
 
@@ -64,3 +65,50 @@ class TriageMemo:
 
 
 MEMO = TriageMemo()
+
+
+class ListCache:
+    """Whole open-invoice lists, remembered per (owner, ledger version, owner's merchant
+    status, day, which list): asking again with nothing written since costs one query. The
+    ledger version changes with every write to what a triage reads, by database triggers
+    (migration 0003), and is never reused, so a remembered list is never a stale one. The
+    least recently used lists go first once `max_rows` invoices are held."""
+
+    def __init__(self, max_rows: int = 60_000) -> None:
+        self.max_rows = max_rows
+        self._lists: dict[Hashable, Sequence[Any]] = {}
+        self._rows = 0
+        self._table: RateTable | None = None
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, table: RateTable, ladder: Ladder) -> Sequence[Any] | None:
+        with self._lock:
+            if table is not self._table:
+                return None
+            found = self._lists.pop((key, ladder), None)
+            if found is not None:
+                self._lists[(key, ladder)] = found  # the most recent again
+            return found
+
+    def put(self, key: Hashable, table: RateTable, ladder: Ladder, cases: Sequence[Any]) -> None:
+        with self._lock:
+            if table is not self._table:
+                self._lists.clear()
+                self._rows, self._table = 0, table
+            old = self._lists.pop((key, ladder), None)
+            self._rows += len(cases) - (len(old) if old is not None else 0)
+            self._lists[(key, ladder)] = cases
+            while self._rows > self.max_rows and len(self._lists) > 1:
+                oldest = next(iter(self._lists))
+                self._rows -= len(self._lists.pop(oldest))
+
+    def __len__(self) -> int:
+        return len(self._lists)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._lists.clear()
+            self._rows = 0
+
+
+LISTS = ListCache()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import heapq
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -11,8 +12,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import say
-from actions.cases import OpenCase, open_cases
 from actions.context import current, language
+from actions.open_cases import OpenCase, open_cases
 from domain.ladder import Pause
 
 TOP = 5
@@ -32,6 +33,23 @@ def priority(view: OpenCase, today_days: int) -> Decimal:
     return diag.total_claimable * factor
 
 
+def rank(cases: Sequence[OpenCase], today: date
+         ) -> tuple[list[OpenCase], int, list[OpenCase]]:
+    """The cases whose next step is due today (the TOP first by priority, how many more)
+    and those due within the week (the TOP soonest)."""
+    horizon = today + timedelta(days=7)
+    due: list[OpenCase] = []
+    week: list[OpenCase] = []
+    for case in cases:
+        on = case.summary.step_due_on
+        if on is not None and on <= horizon:
+            (due if on <= today else week).append(case)
+    ordinal = today.toordinal()
+    shown = heapq.nlargest(TOP, due, key=lambda c: priority(c, ordinal))  # stable
+    soon = heapq.nsmallest(TOP, week, key=lambda c: c.summary.step_due_on or today)
+    return shown, max(0, len(due) - TOP), soon
+
+
 class ActionWhatNow(Action):
     def name(self) -> str:
         return "action_what_now"
@@ -42,20 +60,11 @@ class ActionWhatNow(Action):
         owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
 
         cases = await ctx.db(lambda s: open_cases(ctx, s, owner_id, today), write=False)
-        horizon = today + timedelta(days=7)
-        due: list[OpenCase] = []
-        week: list[OpenCase] = []
-        for case in cases:
-            on = case.summary.step_due_on
-            if on is not None and on <= horizon:
-                (due if on <= today else week).append(case)
-        ordinal = today.toordinal()
-        shown = heapq.nlargest(TOP, due, key=lambda c: priority(c, ordinal))  # stable
-        week = heapq.nsmallest(TOP, week, key=lambda c: c.summary.step_due_on or today)
+        shown, more, week = cases.derive("what_now", lambda all_: rank(all_, today))
         lang = language(tracker)
         say(dispatcher, tracker, "what_now", {
             "today_items": [c.template_context(lang) for c in shown],
-            "more": max(0, len(due) - TOP),
+            "more": more,
             "week_items": [c.template_context(lang) for c in week],
             "open_count": len(cases)},
             buttons=[("new_invoice", "/add_invoice")] if not cases else [

@@ -53,6 +53,19 @@ def ask(assistant: object, text: str, runs: int, owner: str = OWNER
     return timings, last
 
 
+def pay(assistant: object, n: int) -> None:
+    """A payment of 10 € on the n-th invoice, written as the payment action does."""
+    from domain.ledger import find_owner, list_invoices, record_payment, unit_of_work
+    from domain.ledger.enums import Channel
+
+    with unit_of_work(assistant.engine) as session:  # type: ignore[attr-defined]
+        owner = find_owner(session, Channel.TELEGRAM, OWNER)
+        assert owner is not None and owner.id is not None
+        invoice = list_invoices(session, owner.id)[n * 7]
+        record_payment(session, owner.id, invoice.id or 0, Decimal("10.00"), TODAY,
+                       now=datetime(2026, 11, 23, 10, tzinfo=UTC))
+
+
 def diagnose_lines(count: int) -> str:
     rng = random.Random(7)
     lines = []
@@ -70,7 +83,7 @@ def diagnose_lines(count: int) -> str:
 
 
 def run(invoices: int = 5_000, batch: int = 10_000, runs: int = 5) -> Report:
-    from actions.triage_memo import MEMO
+    from actions.triage_memo import LISTS, MEMO
     from bot.dialogue.assistant import build_assistant
     from bot.services import settle_heap
 
@@ -88,12 +101,20 @@ def run(invoices: int = 5_000, batch: int = 10_000, runs: int = 5) -> Report:
             ask(assistant, text, 2, "5000001")
         for label, text in (("what now", "quoi faire ?"), ("overdue list", "mes retards")):
             MEMO.clear()  # the first question of the day: every invoice triaged
+            LISTS.clear()
             cold, _ = ask(assistant, text, 1)
             timings, reply = ask(assistant, text, runs)
+            changed = []
+            for n in range(runs):  # a payment on one invoice, then the question again
+                pay(assistant, n)
+                changed += ask(assistant, text, 1)[0]
             report.add(f"{label} ({invoices} invoices), first of the day", cold[0], 50.0, "ms")
             report.add(f"{label} ({invoices} invoices), again: median of {runs}",
                        percentile(timings, 50), 50.0, "ms")
+            report.add(f"{label} ({invoices} invoices), after a payment: median of {runs}",
+                       percentile(changed, 50), 50.0, "ms")
             report.details[label] = {"first_ms": cold[0], "runs_ms": timings,
+                                     "after_payment_ms": changed,
                                      "reply_chars": len(reply), "reply_head": reply[:300]}
     source = diagnose_lines(batch)
     started = time.perf_counter()

@@ -75,6 +75,10 @@ class Owner(SQLModel, table=True):
     blocked: bool = False
     onboarded: bool = False
     is_merchant: bool | None = None  # commerçant: court and procedures depend on it
+    # Changed by database triggers on every write to the owner's clients, invoices and their
+    # related rows (migration 0003); never set by the application.
+    ledger_version: int = Field(default=0, sa_column=Column(BigInteger, nullable=False,
+                                                            server_default="0"))
     created_at: datetime = _instant()
     last_seen_at: datetime | None = _instant(nullable=True)
 

@@ -10,9 +10,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlmodel import Session
 
-from actions.cases import case_view, open_cases
+from actions.cases import case_view
 from actions.context import ActionContext, install
+from actions.open_cases import OpenCases, open_cases
 from actions.triage_memo import MEMO
 from bot.services import build_context, console_owner_id
 from bot.settings import Settings
@@ -163,3 +166,59 @@ def test_the_memory_is_bounded_and_answers_like_triage(ctx: ActionContext) -> No
     again = memo.summaries(keys[2:], lambda i: pytest.fail("remembered"), ctx.rates,
                            ctx.ladder)
     assert again == first[2:]
+
+
+def test_a_list_is_remembered_until_the_ledger_or_the_day_changes(ctx: ActionContext) -> None:
+    owner = console_owner_id(ctx, "remembered")
+    seed(ctx, owner)
+
+    def listed(today: date = TODAY) -> OpenCases:
+        with unit_of_work(ctx.engine, write=False) as s:
+            return open_cases(ctx, s, owner, today)
+
+    first = listed()
+    assert listed() is first  # nothing written: the same list, one query
+    assert listed(TODAY + timedelta(days=1)) is not first
+    # A write the application did not make (another tool, by hand) shows too: triggers.
+    with ctx.engine.begin() as conn:
+        conn.execute(text("UPDATE invoice SET amount = 99.00 WHERE id = :id"),
+                     {"id": first[0].invoice_id})
+    changed = listed()
+    assert changed is not first
+    assert changed[0].row.amount == Decimal("99.00") != first[0].row.amount
+
+
+def test_a_rolled_back_write_never_shows(ctx: ActionContext) -> None:
+    """A list built inside a transaction that then rolls back is kept under a version no
+    later write will have."""
+    owner = console_owner_id(ctx, "rollback")
+    seed(ctx, owner)
+    with unit_of_work(ctx.engine, write=False) as s:
+        target = open_cases(ctx, s, owner, TODAY)[0].invoice_id
+    session = Session(ctx.engine)
+    with session.begin():
+        record_payment(session, owner, target, Decimal("100.00"), TODAY, now=NOW)
+        inside = open_cases(ctx, session, owner, TODAY)
+        session.rollback()
+    session.close()
+    with unit_of_work(ctx.engine) as s:
+        update_client(s, owner, get_invoice(s, owner, target).client_id, notes="rappelé")
+    with unit_of_work(ctx.engine, write=False) as s:
+        after = open_cases(ctx, s, owner, TODAY)
+        alone = case_view(ctx, s, get_invoice(s, owner, target), TODAY).diagnosis
+    assert after is not inside
+    shown = next(o for o in after if o.invoice_id == target)
+    assert shown.summary.total_claimable == alone.total_claimable
+
+
+def test_the_list_memory_is_bounded_by_rows() -> None:
+    from actions.triage_memo import ListCache
+
+    lists = ListCache(max_rows=10)
+    table, ladder = object(), object()
+    for n in range(4):
+        lists.put(n, table, ladder, [n] * 4)  # type: ignore[arg-type]
+    assert len(lists) == 2  # 16 rows > 10: the two oldest went
+    assert lists.get(3, table, ladder) == [3] * 4  # type: ignore[arg-type]
+    assert lists.get(0, table, ladder) is None  # type: ignore[arg-type]
+    assert lists.get(3, object(), ladder) is None  # type: ignore[arg-type]  # other rates

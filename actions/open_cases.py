@@ -1,0 +1,169 @@
+"""The owner's open invoices as one list, triaged ("quoi faire ?", "mes retards"): read as
+plain rows, each invoice's triage remembered (`MEMO`), the whole list remembered until
+the owner's ledger changes or the day does (`LISTS`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, bindparam, select
+from sqlmodel import Session
+
+from actions.cases import (
+    RelatedRows,
+    case_context,
+    case_of_row,
+    fill_related,
+    load_instalments,
+    related_queries,
+)
+from actions.context import ActionContext
+from actions.triage_memo import LISTS, MEMO
+from domain.case import InvoiceCase
+from domain.diagnosis import Diagnosis, Summary, diagnose
+from domain.ledger.access import table_of
+from domain.ledger.models import Client, Invoice, Owner
+from domain.ledger.views import OPEN_STATUSES
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Source:
+    """What builds the case of any invoice of one list: its related rows, the day, the
+    owner's status."""
+
+    rows: RelatedRows
+    creditor_is_merchant: bool | None
+    today: date
+
+    def case(self, row: Any) -> InvoiceCase:
+        return case_of_row(row, row, self.creditor_is_merchant, self.rows, self.today)
+
+
+class OpenCase:
+    """One open invoice in a list of many: its triage summary ranks and totals it; the full
+    diagnosis (routes, notices, wording facts) is built only when a template shows it."""
+
+    __slots__ = ("row", "summary", "_source", "_ctx", "_diagnosis")
+
+    def __init__(self, row: Any, summary: Summary, source: _Source, ctx: ActionContext):
+        self.row, self.summary, self._source, self._ctx = row, summary, source, ctx
+        self._diagnosis: Diagnosis | None = None
+
+    @property
+    def invoice_id(self) -> int:
+        return int(self.row.id)
+
+    @property
+    def diagnosis(self) -> Diagnosis:
+        if self._diagnosis is None:  # two threads may both compute it: the same value
+            self._diagnosis = diagnose(self._source.case(self.row), self._ctx.rates,
+                                       self._ctx.ladder)
+        return self._diagnosis
+
+    def template_context(self, lang: str) -> dict[str, Any]:
+        row = self.row
+        return case_context(row, row.client_name, row.kind.value, row.client_tone.value,
+                            self.diagnosis, lang)
+
+
+class OpenCases(tuple[OpenCase, ...]):
+    """An owner's open invoices on a day, oldest due date first. Shared by every turn that
+    asks again before the ledger changes: read-only, and what an action works out of the
+    whole list (a ranking, totals) is kept with it (`derive`)."""
+
+    _derived: dict[str, Any]
+
+    def __new__(cls, cases: Iterable[OpenCase]) -> OpenCases:
+        made = super().__new__(cls, cases)
+        made._derived = {}
+        return made
+
+    def derive(self, name: str, compute: Callable[[OpenCases], T]) -> T:
+        """`compute(self)`, once per list (`name` says what it is; it may read only the
+        list, whose key already holds the owner, the day and the ledger version)."""
+        try:
+            return self._derived[name]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self._derived[name] = compute(self)
+            return value
+
+
+_INVOICE_TABLE, _CLIENT_TABLE = table_of(Invoice), table_of(Client)
+_INVOICE, _CLIENT = _INVOICE_TABLE.c, _CLIENT_TABLE.c
+_OWNER = table_of(Owner).c
+_OWNER_STATE = select(_OWNER.ledger_version, _OWNER.is_merchant).where(
+    _OWNER.id == bindparam("owner_id"))
+
+
+@lru_cache(maxsize=2)
+def _open_queries(overdue_only: bool) -> tuple[Select[Any], dict[str, Select[Any]]]:
+    """The open invoices of an owner (with their clients) and their related rows, built
+    once (bound: owner_id, today)."""
+    inv, cl = _INVOICE, _CLIENT
+    owner: Any = bindparam("owner_id")
+    where = [inv.owner_id == owner, inv.status.in_(OPEN_STATUSES)]
+    if overdue_only:
+        where.append(inv.due_date < bindparam("today"))
+    invoices = (select(inv.id, inv.number, inv.amount, inv.invoice_date, inv.delivery_date,
+                       inv.due_date, inv.terms, inv.contract_rate, inv.formal_notice_date,
+                       inv.insolvency_date, inv.status, cl.name.label("client_name"), cl.kind,
+                       cl.is_merchant, cl.tone.label("client_tone"))
+                .join(_CLIENT_TABLE, (cl.id == inv.client_id) & (cl.owner_id == owner))
+                .where(*where).order_by(inv.due_date, inv.id))
+    related = {name: query.join(_INVOICE_TABLE, _INVOICE.id == query.selected_columns[0])
+               .where(*where) for name, query in related_queries().items()}
+    return invoices, related
+
+
+def open_cases(ctx: ActionContext, session: Session, owner_id: int, today: date, *,
+               overdue_only: bool = False) -> OpenCases:
+    """Every invoice of the owner still to chase (`overdue_only`: past its due date),
+    triaged, oldest due date first. The owner's ledger version is read first: rows read
+    after it are at least as new, so a list kept under it is never older than it says."""
+    params = {"owner_id": owner_id, "today": today}
+    connection = session.connection()
+    state = connection.execute(_OWNER_STATE, params).one_or_none()
+    if state is None:
+        return OpenCases(())
+    version, creditor_is_merchant = state
+    key = (owner_id, version, creditor_is_merchant, today, overdue_only)
+    known = LISTS.get(key, ctx.rates, ctx.ladder)
+    if known is not None:
+        return known  # type: ignore[return-value]
+    cases = OpenCases(_triaged(ctx, connection, session, params, creditor_is_merchant,
+                               overdue_only))
+    LISTS.put(key, ctx.rates, ctx.ladder, cases)
+    return cases
+
+
+def _triaged(ctx: ActionContext, connection: Any, session: Session, params: dict[str, Any],
+             creditor_is_merchant: bool | None, overdue_only: bool) -> list[OpenCase]:
+    invoices_query, related = _open_queries(overdue_only)
+    invoices = connection.execute(invoices_query, params).all()
+    if not invoices:
+        return []
+    today = params["today"]
+    rows = RelatedRows()
+    fill_related(session, related, params, rows)
+    load_instalments(session, params["owner_id"], rows)
+
+    def related_of(key: int) -> tuple[Any, ...]:
+        plan = rows.plans.get(key)
+        return (tuple(rows.payments.get(key, ())), tuple(rows.steps.get(key, ())),
+                tuple(rows.promises.get(key, ())), plan,
+                tuple(rows.instalments.get(plan.id, ())) if plan is not None else ())
+
+    empty = ((), (), (), None, ())
+    bare = not (rows.payments or rows.steps or rows.promises or rows.plans)
+    keys = [(tuple(row), creditor_is_merchant, today, empty if bare else related_of(row.id))
+            for row in invoices]
+    source = _Source(rows, creditor_is_merchant, today)
+    summaries = MEMO.summaries(keys, lambda i: source.case(invoices[i]), ctx.rates, ctx.ladder)
+    return [OpenCase(row, summary, source, ctx)
+            for row, summary in zip(invoices, summaries, strict=True)]
