@@ -120,7 +120,7 @@ def fill_related(session: Session, queries: dict[str, Select[Any]], params: dict
             rows.plans[plan.invoice_id] = plan
 
 
-def _load(session: Session, owner_id: int, ids: list[int]) -> RelatedRows:
+def load_related(session: Session, owner_id: int, ids: list[int]) -> RelatedRows:
     """The related rows of the invoices `ids`."""
     rows = RelatedRows()
     for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):  # SQLite's bound limit
@@ -214,7 +214,7 @@ def case_views(ctx: ActionContext, session: Session, owner_id: int,
     client_ids = list({i.client_id for i in invoices})
     clients = {c.id: c for c in session.exec(orm_select(Client).where(
         Client.owner_id == owner_id, col(Client.id).in_(client_ids)))}
-    rows = _load(session, owner_id, [i.id for i in invoices if i.id is not None])
+    rows = load_related(session, owner_id, [i.id for i in invoices if i.id is not None])
     return [CaseView(i, clients[i.client_id], diagnose(
         case_of_row(i, clients[i.client_id], owner.is_merchant, rows, today), ctx.rates, ctx.ladder))
         for i in invoices]
@@ -222,7 +222,7 @@ def case_views(ctx: ActionContext, session: Session, owner_id: int,
 
 def invoice_case(session: Session, invoice: Invoice, client: Client, today: date) -> InvoiceCase:
     """The legal case of one stored invoice."""
-    rows = _load(session, invoice.owner_id, [invoice.id] if invoice.id else [])
+    rows = load_related(session, invoice.owner_id, [invoice.id] if invoice.id else [])
     return case_of_row(invoice, client, get_owner(session, invoice.owner_id).is_merchant, rows, today)
 
 

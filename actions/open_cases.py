@@ -19,6 +19,7 @@ from actions.cases import (
     case_of_row,
     fill_related,
     load_instalments,
+    load_related,
     related_queries,
 )
 from actions.context import ActionContext
@@ -84,6 +85,10 @@ class OpenCases(tuple[OpenCase, ...]):
         made._derived = {}
         return made
 
+    @property
+    def by_id(self) -> dict[int, OpenCase]:
+        return self.derive("by_id", lambda cases: {c.invoice_id: c for c in cases})
+
     def derive(self, name: str, compute: Callable[[OpenCases], T]) -> T:
         """`compute(self)`, once per list (`name` says what it is; it may read only the
         list, whose key already holds the owner, the day and the ledger version)."""
@@ -102,15 +107,16 @@ _OWNER_STATE = select(_OWNER.ledger_version, _OWNER.is_merchant).where(
 
 
 @lru_cache(maxsize=2)
-def _open_queries(overdue_only: bool) -> tuple[Select[Any], dict[str, Select[Any]]]:
-    """The open invoices of an owner (with their clients) and their related rows, built
-    once (bound: owner_id, today)."""
+def _open_queries(overdue_only: bool) -> tuple[Select[Any], dict[str, Select[Any]],
+                                               Select[Any], Select[Any]]:
+    """The open invoices of an owner (with their clients), their related rows, their (id,
+    version) pairs, and those of some ids; built once (bound: owner_id, today, ids)."""
     inv, cl = _INVOICE, _CLIENT
     owner: Any = bindparam("owner_id")
     where = [inv.owner_id == owner, inv.status.in_(OPEN_STATUSES)]
     if overdue_only:
         where.append(inv.due_date < bindparam("today"))
-    invoices = (select(inv.id, inv.number, inv.amount, inv.invoice_date, inv.delivery_date,
+    invoices = (select(inv.id, inv.version, inv.number, inv.amount, inv.invoice_date, inv.delivery_date,
                        inv.due_date, inv.terms, inv.contract_rate, inv.formal_notice_date,
                        inv.insolvency_date, inv.status, cl.name.label("client_name"), cl.kind,
                        cl.is_merchant, cl.tone.label("client_tone"))
@@ -118,40 +124,80 @@ def _open_queries(overdue_only: bool) -> tuple[Select[Any], dict[str, Select[Any
                 .where(*where).order_by(inv.due_date, inv.id))
     related = {name: query.join(_INVOICE_TABLE, _INVOICE.id == query.selected_columns[0])
                .where(*where) for name, query in related_queries().items()}
-    return invoices, related
+    versions = select(inv.id, inv.version).where(*where).order_by(inv.due_date, inv.id)
+    some = invoices.where(inv.id.in_(bindparam("ids", expanding=True)))
+    return invoices, related, versions, some
 
 
 def open_cases(ctx: ActionContext, session: Session, owner_id: int, today: date, *,
                overdue_only: bool = False) -> OpenCases:
     """Every invoice of the owner still to chase (`overdue_only`: past its due date),
     triaged, oldest due date first. The owner's ledger version is read first: rows read
-    after it are at least as new, so a list kept under it is never older than it says."""
+    after it are at least as new, so a list kept under it is never older than it says.
+    After a write, the list starts from the newest one of the day: only the invoices whose
+    version changed are read and triaged again."""
     params = {"owner_id": owner_id, "today": today}
     connection = session.connection()
     state = connection.execute(_OWNER_STATE, params).one_or_none()
     if state is None:
         return OpenCases(())
     version, creditor_is_merchant = state
-    key = (owner_id, version, creditor_is_merchant, today, overdue_only)
+    base = (owner_id, creditor_is_merchant, today, overdue_only)
+    key = (version, *base)
     known = LISTS.get(key, ctx.rates, ctx.ladder)
     if known is not None:
         return known  # type: ignore[return-value]
-    cases = OpenCases(_triaged(ctx, connection, session, params, creditor_is_merchant,
-                               overdue_only))
-    LISTS.put(key, ctx.rates, ctx.ladder, cases)
+    previous: OpenCases | None = LISTS.latest(base, ctx.rates, ctx.ladder)  # type: ignore[assignment]
+    cases = None if previous is None else _refreshed(ctx, session, params, creditor_is_merchant,
+                                                     overdue_only, previous)
+    if cases is None:
+        cases = OpenCases(_triaged(ctx, session, params, creditor_is_merchant, overdue_only))
+    LISTS.put(key, base, ctx.rates, ctx.ladder, cases)
     return cases
 
 
-def _triaged(ctx: ActionContext, connection: Any, session: Session, params: dict[str, Any],
-             creditor_is_merchant: bool | None, overdue_only: bool) -> list[OpenCase]:
-    invoices_query, related = _open_queries(overdue_only)
-    invoices = connection.execute(invoices_query, params).all()
+def _refreshed(ctx: ActionContext, session: Session, params: dict[str, Any],
+               creditor_is_merchant: bool | None, overdue_only: bool, previous: OpenCases
+               ) -> OpenCases | None:
+    """The list again from `previous` (same owner, day and kind), reading again only the
+    invoices whose version changed; None when most did (a whole read is then cheaper)."""
+    _, _, versions, _ = _open_queries(overdue_only)
+    pairs = session.connection().execute(versions, params).all()
+    old = previous.by_id
+    changed = [i for i, v in pairs if (case := old.get(i)) is None or case.row.version != v]
+    if len(changed) * 2 > len(pairs):
+        return None
+    fresh = {c.invoice_id: c for c in _triaged(ctx, session, params, creditor_is_merchant,
+                                               overdue_only, changed)} if changed else {}
+    again = set(changed)
+    cases = []
+    for invoice_id, _ in pairs:
+        case = fresh.get(invoice_id) if invoice_id in again else old[invoice_id]
+        if case is not None:  # None: closed between the two reads
+            cases.append(case)
+    return OpenCases(cases)
+
+
+def _triaged(ctx: ActionContext, session: Session, params: dict[str, Any],
+             creditor_is_merchant: bool | None, overdue_only: bool,
+             ids: list[int] | None = None) -> list[OpenCase]:
+    """The open invoices (all, or those of `ids`) with their triage summaries."""
+    invoices_query, related, _, some = _open_queries(overdue_only)
+    connection = session.connection()
+    if ids is None:
+        invoices = connection.execute(invoices_query, params).all()
+    else:
+        invoices = [row for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900))
+                    for row in connection.execute(some, {**params, "ids": chunk})]
     if not invoices:
         return []
     today = params["today"]
-    rows = RelatedRows()
-    fill_related(session, related, params, rows)
-    load_instalments(session, params["owner_id"], rows)
+    if ids is None:
+        rows = RelatedRows()
+        fill_related(session, related, params, rows)
+        load_instalments(session, params["owner_id"], rows)
+    else:
+        rows = load_related(session, params["owner_id"], ids)
 
     def related_of(key: int) -> tuple[Any, ...]:
         plan = rows.plans.get(key)

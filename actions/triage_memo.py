@@ -71,12 +71,15 @@ class ListCache:
     """Whole open-invoice lists, remembered per (owner, ledger version, owner's merchant
     status, day, which list): asking again with nothing written since costs one query. The
     ledger version changes with every write to what a triage reads, by database triggers
-    (migration 0003), and is never reused, so a remembered list is never a stale one. The
-    least recently used lists go first once `max_rows` invoices are held."""
+    (migration 0003), and is never reused, so a remembered list is never a stale one.
+    `latest` gives the newest list of the same owner, day and kind whatever its version: a
+    list rebuilt after a write starts from it. The least recently used lists go first once
+    `max_rows` invoices are held."""
 
     def __init__(self, max_rows: int = 60_000) -> None:
         self.max_rows = max_rows
-        self._lists: dict[Hashable, Sequence[Any]] = {}
+        self._lists: dict[Hashable, tuple[Hashable, Sequence[Any]]] = {}  # key: (base, list)
+        self._latest: dict[Hashable, Hashable] = {}  # base: key of its newest list
         self._rows = 0
         self._table: RateTable | None = None
         self._lock = threading.Lock()
@@ -86,21 +89,37 @@ class ListCache:
             if table is not self._table:
                 return None
             found = self._lists.pop((key, ladder), None)
-            if found is not None:
-                self._lists[(key, ladder)] = found  # the most recent again
-            return found
+            if found is None:
+                return None
+            self._lists[(key, ladder)] = found  # the most recent again
+            return found[1]
 
-    def put(self, key: Hashable, table: RateTable, ladder: Ladder, cases: Sequence[Any]) -> None:
+    def latest(self, base: Hashable, table: RateTable, ladder: Ladder) -> Sequence[Any] | None:
+        with self._lock:
+            key = self._latest.get((base, ladder))
+            found = self._lists.get(key) if table is self._table and key is not None else None
+            return found[1] if found is not None else None
+
+    def put(self, key: Hashable, base: Hashable, table: RateTable, ladder: Ladder,
+            cases: Sequence[Any]) -> None:
         with self._lock:
             if table is not self._table:
                 self._lists.clear()
+                self._latest.clear()
                 self._rows, self._table = 0, table
-            old = self._lists.pop((key, ladder), None)
-            self._rows += len(cases) - (len(old) if old is not None else 0)
-            self._lists[(key, ladder)] = cases
+            self._drop((key, ladder))
+            self._lists[(key, ladder)] = ((base, ladder), cases)
+            self._latest[(base, ladder)] = (key, ladder)
+            self._rows += len(cases)
             while self._rows > self.max_rows and len(self._lists) > 1:
-                oldest = next(iter(self._lists))
-                self._rows -= len(self._lists.pop(oldest))
+                self._drop(next(iter(self._lists)))
+
+    def _drop(self, key: Hashable) -> None:
+        found = self._lists.pop(key, None)
+        if found is not None:
+            self._rows -= len(found[1])
+            if self._latest.get(found[0]) == key:
+                del self._latest[found[0]]
 
     def __len__(self) -> int:
         return len(self._lists)
@@ -108,6 +127,7 @@ class ListCache:
     def clear(self) -> None:
         with self._lock:
             self._lists.clear()
+            self._latest.clear()
             self._rows = 0
 
 

@@ -126,6 +126,10 @@ class Invoice(SQLModel, table=True):
     insolvency_date: date | None = None
     sector: str | None = None
     created_at: datetime = _instant()
+    # Changed by database triggers on every write to the invoice, its client or its related
+    # rows (migration 0003); never set by the application.
+    version: int = Field(default=0, sa_column=Column(BigInteger, nullable=False,
+                                                     server_default="0"))
 
 
 class Interaction(SQLModel, table=True):

@@ -211,14 +211,48 @@ def test_a_rolled_back_write_never_shows(ctx: ActionContext) -> None:
     assert shown.summary.total_claimable == alone.total_claimable
 
 
-def test_the_list_memory_is_bounded_by_rows() -> None:
+def test_the_list_memory_is_bounded_by_rows(ctx: ActionContext) -> None:
     from actions.triage_memo import ListCache
 
     lists = ListCache(max_rows=10)
-    table, ladder = object(), object()
+    rates, ladder = ctx.rates, ctx.ladder
     for n in range(4):
-        lists.put(n, table, ladder, [n] * 4)  # type: ignore[arg-type]
+        lists.put(n, "owner", rates, ladder, [n] * 4)
     assert len(lists) == 2  # 16 rows > 10: the two oldest went
-    assert lists.get(3, table, ladder) == [3] * 4  # type: ignore[arg-type]
-    assert lists.get(0, table, ladder) is None  # type: ignore[arg-type]
-    assert lists.get(3, object(), ladder) is None  # type: ignore[arg-type]  # other rates
+    assert lists.get(3, rates, ladder) == [3] * 4
+    assert lists.latest("owner", rates, ladder) == [3] * 4
+    assert lists.get(0, rates, ladder) is None
+    other = build_context(Settings(database_url="sqlite://")).rates
+    assert lists.get(3, other, ladder) is None  # another rate table: nothing remembered
+
+
+def test_a_list_after_a_write_rereads_only_what_changed(ctx: ActionContext) -> None:
+    from actions.triage_memo import LISTS
+
+    owner = console_owner_id(ctx, "refresh")
+    seed(ctx, owner)
+
+    def listed() -> OpenCases:
+        with unit_of_work(ctx.engine, write=False) as s:
+            return open_cases(ctx, s, owner, TODAY)
+
+    before = listed()
+    ids = [c.invoice_id for c in before]
+    with unit_of_work(ctx.engine) as s:
+        record_payment(s, owner, ids[0], Decimal("50.00"), TODAY, now=NOW)
+        settled = get_invoice(s, owner, ids[1])
+        record_payment(s, owner, ids[1], settled.amount - settled.paid_amount, TODAY, now=NOW)
+        client = add_client(s, owner, "Garage Lenoir").id or 0
+        add_invoice(s, owner, client, "F-NEW", Decimal("310.00"), date(2026, 9, 1),
+                    date(2026, 10, 1), now=NOW)
+    after = listed()
+    assert after is not before
+    kept = [c for c in after if c.invoice_id not in (ids[0], ids[1])]
+    assert kept and all(c is before.by_id.get(c.invoice_id) for c in kept
+                        if c.row.number != "F-NEW")  # the same objects: not read again
+    assert ids[1] not in after.by_id  # paid: no longer open
+    LISTS.clear()
+    MEMO.clear()
+    scratch = listed()
+    assert [(c.invoice_id, c.summary, tuple(c.row)) for c in after] == [
+        (c.invoice_id, c.summary, tuple(c.row)) for c in scratch]

@@ -45,6 +45,12 @@ def version(engine: Engine, owner_id: int) -> int:
                                 {"id": owner_id}).scalar_one())
 
 
+def invoice_version(engine: Engine, invoice_id: int) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT version FROM invoice WHERE id = :id"),
+                                {"id": invoice_id}).scalar_one())
+
+
 def setup(engine: Engine) -> tuple[int, int, int, int]:
     with unit_of_work(engine) as s:
         mine = get_or_create_owner(s, Channel.TELEGRAM, "1").id
@@ -83,15 +89,23 @@ def test_each_tracked_write_gives_a_new_version(engine: Engine) -> None:
         ("delete", lambda s: s.execute(table_of(Payment).delete().where(
             table_of(Payment).c.owner_id == mine))),
     ]
+    with unit_of_work(engine) as s:
+        elsewhere = add_client(s, mine, "Atelier Nova").id or 0
+        bystander = add_invoice(s, mine, elsewhere, "F-2", Decimal("75.00"), DAY, DAY,
+                                now=NOW).id or 0
     seen = {version(engine, mine)}
-    other = version(engine, theirs)
+    seen_invoice = {invoice_version(engine, invoice)}
+    other, untouched = version(engine, theirs), invoice_version(engine, bystander)
     for label, write in writes:
         with unit_of_work(engine) as s:
             write(s)
-        now = version(engine, mine)
-        assert now not in seen, f"{label}: the version did not change"
+        now, now_invoice = version(engine, mine), invoice_version(engine, invoice)
+        assert now not in seen, f"{label}: the owner's version did not change"
+        assert now_invoice not in seen_invoice, f"{label}: the invoice's version did not change"
         seen.add(now)
+        seen_invoice.add(now_invoice)
     assert version(engine, theirs) == other
+    assert invoice_version(engine, bystander) == untouched
 
 
 def test_a_rolled_back_version_is_never_given_again(engine: Engine) -> None:

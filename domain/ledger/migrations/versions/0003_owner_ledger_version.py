@@ -1,10 +1,14 @@
-"""A version token per owner that changes with every write to what a diagnosis reads of
-their ledger (clients, invoices, payments, ladder steps, promises, payment plans and
-instalments), kept by database triggers so that no writer can forget it: the open-invoice
-lists are remembered per (owner, token, day) and a new token is a new list.
+"""Version tokens that change with every write to what a diagnosis reads, kept by database
+triggers so that no writer can forget them:
 
-The token is never reused, even after a rollback (a counter would give a rolled-back
-value again to the next write): a sequence on PostgreSQL, a 64-bit random() on SQLite.
+- `owner.ledger_version`: any write to the owner's clients, invoices, payments, ladder
+  steps, promises, payment plans or instalments. The open-invoice lists are remembered per
+  (owner, version, day): a new version is a new list.
+- `invoice.version`: any write to the invoice, its client or its related rows. A list
+  rebuilt after a write reads only the (id, version) pairs, then the invoices that changed.
+
+A token is never reused, even after a rollback (a counter would give a rolled-back value
+again to the next write): a sequence on PostgreSQL, a 64-bit random() on SQLite.
 
 Revision ID: 0003
 Revises: 0002
@@ -28,11 +32,36 @@ TRACKED = ("client", "invoice", "payment", "interaction", "promise", "payment_pl
 _EVENTS = {"INSERT": ("NEW",), "UPDATE": ("OLD", "NEW"), "DELETE": ("OLD",)}
 
 
+#: The tables of rows about one invoice, and how a row names its invoice.
+RELATED = {"payment": "{row}.invoice_id", "interaction": "{row}.invoice_id",
+           "promise": "{row}.invoice_id", "payment_plan": "{row}.invoice_id",
+           "instalment": "(SELECT invoice_id FROM payment_plan WHERE id = {row}.plan_id)"}
+
+
 def _sqlite_triggers() -> None:
+    # Names from the constants above, no outside text (S608).
+    for table, invoice in RELATED.items():
+        for event, rows in _EVENTS.items():
+            ids = ", ".join(invoice.format(row=row) for row in rows)
+            op.execute(f"""
+                CREATE TRIGGER {table}_{event.lower()}_invoice_version AFTER {event} ON {table}
+                BEGIN
+                    UPDATE invoice SET version = random() WHERE id IN ({ids});
+                END""")  # noqa: S608
+    op.execute("""
+        CREATE TRIGGER invoice_update_invoice_version AFTER UPDATE ON invoice
+        WHEN NEW.version IS OLD.version
+        BEGIN
+            UPDATE invoice SET version = random() WHERE id = NEW.id;
+        END""")
+    op.execute("""
+        CREATE TRIGGER client_update_invoice_version AFTER UPDATE ON client
+        BEGIN
+            UPDATE invoice SET version = random() WHERE client_id = NEW.id;
+        END""")
     for table in TRACKED:
         for event, rows in _EVENTS.items():
             owners = " OR ".join(f"id = {row}.owner_id" for row in rows)
-            # Names from the constants above, no outside text.
             op.execute(f"""
                 CREATE TRIGGER {table}_{event.lower()}_ledger_version AFTER {event} ON {table}
                 BEGIN
@@ -55,6 +84,40 @@ def _postgresql_triggers() -> None:
             END IF;
             RETURN NULL;
         END $$""")
+    for table, invoice in RELATED.items():
+        old, new = invoice.format(row="OLD"), invoice.format(row="NEW")
+        op.execute(f"""
+            CREATE FUNCTION {table}_invoice_version() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP <> 'INSERT' THEN
+                    UPDATE invoice SET version = nextval('ledger_version_seq') WHERE id = {old};
+                END IF;
+                IF TG_OP <> 'DELETE' THEN
+                    UPDATE invoice SET version = nextval('ledger_version_seq') WHERE id = {new};
+                END IF;
+                RETURN NULL;
+            END $$""")  # noqa: S608
+        op.execute(f"""
+            CREATE TRIGGER {table}_invoice_version AFTER INSERT OR UPDATE OR DELETE ON {table}
+            FOR EACH ROW EXECUTE FUNCTION {table}_invoice_version()""")
+    op.execute("""
+        CREATE FUNCTION new_invoice_version() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            NEW.version := nextval('ledger_version_seq');
+            RETURN NEW;
+        END $$""")
+    op.execute("""
+        CREATE TRIGGER invoice_version BEFORE UPDATE ON invoice
+        FOR EACH ROW EXECUTE FUNCTION new_invoice_version()""")
+    op.execute("""
+        CREATE FUNCTION client_invoice_version() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE invoice SET version = nextval('ledger_version_seq') WHERE client_id = NEW.id;
+            RETURN NULL;
+        END $$""")
+    op.execute("""
+        CREATE TRIGGER client_invoice_version AFTER UPDATE ON client
+        FOR EACH ROW EXECUTE FUNCTION client_invoice_version()""")
     for table in TRACKED:
         op.execute(f"""
             CREATE TRIGGER {table}_ledger_version AFTER INSERT OR UPDATE OR DELETE ON {table}
@@ -64,6 +127,9 @@ def _postgresql_triggers() -> None:
 def upgrade() -> None:
     with op.batch_alter_table('owner') as batch:
         batch.add_column(sa.Column('ledger_version', sa.BigInteger(), nullable=False,
+                                   server_default='0'))
+    with op.batch_alter_table('invoice') as batch:
+        batch.add_column(sa.Column('version', sa.BigInteger(), nullable=False,
                                    server_default='0'))
     if op.get_bind().dialect.name == "postgresql":
         _postgresql_triggers()
@@ -76,10 +142,24 @@ def downgrade() -> None:
         for table in TRACKED:
             op.execute(f"DROP TRIGGER {table}_ledger_version ON {table}")
         op.execute("DROP FUNCTION bump_ledger_version()")
+        for table in RELATED:
+            op.execute(f"DROP TRIGGER {table}_invoice_version ON {table}")
+            op.execute(f"DROP FUNCTION {table}_invoice_version()")
+        op.execute("DROP TRIGGER invoice_version ON invoice")
+        op.execute("DROP FUNCTION new_invoice_version()")
+        op.execute("DROP TRIGGER client_invoice_version ON client")
+        op.execute("DROP FUNCTION client_invoice_version()")
         op.execute("DROP SEQUENCE ledger_version_seq")
     else:
         for table in TRACKED:
             for event in _EVENTS:
                 op.execute(f"DROP TRIGGER {table}_{event.lower()}_ledger_version")
+        for table in RELATED:
+            for event in _EVENTS:
+                op.execute(f"DROP TRIGGER {table}_{event.lower()}_invoice_version")
+        op.execute("DROP TRIGGER invoice_update_invoice_version")
+        op.execute("DROP TRIGGER client_update_invoice_version")
+    with op.batch_alter_table('invoice') as batch:
+        batch.drop_column('version')
     with op.batch_alter_table('owner') as batch:
         batch.drop_column('ledger_version')
