@@ -213,3 +213,4 @@ def _triaged(ctx: ActionContext, session: Session, params: dict[str, Any],
     summaries = MEMO.summaries(keys, lambda i: source.case(invoices[i]), ctx.rates, ctx.ladder)
     return [OpenCase(row, summary, source, ctx)
             for row, summary in zip(invoices, summaries, strict=True)]
+

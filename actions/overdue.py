@@ -14,7 +14,7 @@ from actions.base import say
 from actions.context import current, language
 from actions.documents import ageing_png
 from actions.invoices import entity
-from actions.open_cases import OpenCase, open_cases
+from actions.open_cases import OpenCase, OpenCases, open_cases
 
 SHOWN = 15
 
@@ -24,6 +24,11 @@ def totals(cases: Sequence[OpenCase]) -> dict[str, str]:
     return {"total_due": str(sum((c.summary.principal_due for c in cases), zero)),
             "total_penalties": str(sum((c.summary.penalties_due for c in cases), zero)),
             "total_claimable": str(sum((c.summary.total_claimable for c in cases), zero))}
+
+
+def overdue_totals(cases: OpenCases) -> dict[str, str]:
+    """`totals`, kept with the list (worked out once per list)."""
+    return cases.derive("overdue_totals", totals)
 
 
 class ActionListOverdue(Action):
@@ -45,7 +50,7 @@ class ActionListOverdue(Action):
         say(dispatcher, tracker, "overdue_list", {
             "items": [c.template_context(lang) for c in cases[:SHOWN]],
             "more": max(0, len(cases) - SHOWN),
-            **cases.derive("overdue_totals", totals)},
+            **overdue_totals(cases)},
             buttons=[("chart", '/list_overdue{"chart":"yes"}')] if cases and not chart else [])
         if chart is not None:
             dispatcher.utter_message(attachment=attachment("retards.png", "image/png", chart))

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import say
 from actions.context import current, language
-from actions.open_cases import OpenCase, open_cases
+from actions.open_cases import OpenCase, OpenCases, open_cases
 from domain.ladder import Pause
 
 TOP = 5
@@ -50,6 +50,11 @@ def rank(cases: Sequence[OpenCase], today: date
     return shown, max(0, len(due) - TOP), soon
 
 
+def ranked(cases: OpenCases, today: date) -> tuple[list[OpenCase], int, list[OpenCase]]:
+    """`rank`, kept with the list (worked out once per list)."""
+    return cases.derive("what_now", lambda all_: rank(all_, today))
+
+
 class ActionWhatNow(Action):
     def name(self) -> str:
         return "action_what_now"
@@ -60,7 +65,7 @@ class ActionWhatNow(Action):
         owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
 
         cases = await ctx.db(lambda s: open_cases(ctx, s, owner_id, today), write=False)
-        shown, more, week = cases.derive("what_now", lambda all_: rank(all_, today))
+        shown, more, week = ranked(cases, today)
         lang = language(tracker)
         say(dispatcher, tracker, "what_now", {
             "today_items": [c.template_context(lang) for c in shown],

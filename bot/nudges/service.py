@@ -3,7 +3,8 @@ AsyncIOScheduler in the terminal) only says "look now"; the nudge rows are the t
 
 Two jobs per process, memory job store only: a sweep every `poll_seconds` (first run at
 start-up, so a restart delivers what fell due while down) and a one-shot at the next due
-time (`next_due_at`). `misfire_grace_time=None`: a late wake-up still runs (PITFALLS.md).
+time (`next_due_at`). `misfire_grace_time=None`: a late wake-up still runs (PITFALLS.md). The same scheduler
+also runs the morning preparation of the big owners' lists (`bot.morning`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from telegram.ext import CallbackContext, JobQueue
 
 from actions.context import ActionContext, current
 from actions.wording import Wording
+from bot import morning
 from bot.nudges.dispatcher import DispatchConfig, Dispatcher
 from bot.nudges.sender import ConsoleSender, NudgeSender
 from bot.replies import Reply
@@ -134,6 +136,7 @@ class TelegramNudges:
                                      self.config or dispatch_config(self.settings))
         self.wakeup = JobQueueWakeup(self.dispatcher, app.job_queue, self.poll_seconds)
         self.wakeup.start()
+        morning.on_job_queue(app.job_queue, self.dispatcher.ctx)
         log.info("nudge dispatcher started (worker %s)", self.dispatcher.config.worker_id)
 
     async def stop(self, app: Any) -> None:
@@ -157,6 +160,7 @@ class ConsoleNudges:
     def start(self) -> None:
         """Call from inside the running event loop."""
         self.wakeup.start()
+        morning.on_scheduler(self.scheduler, self.dispatcher.ctx)
         self.scheduler.start()
 
     async def stop(self) -> None:

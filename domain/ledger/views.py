@@ -166,3 +166,13 @@ def client_promise_record(session: Session, owner_id: int, client_id: int) -> Pr
         broken=counts.get(PromiseState.BROKEN, 0),
         pending=counts.get(PromiseState.PENDING, 0),
     )
+
+
+def owners_with_open_invoices(session: Session, at_least: int) -> list[int]:
+    """Across owners (for the morning preparation of their lists): those with at least
+    `at_least` open invoices, most first."""
+    count = func.count()
+    owner = col(Invoice.owner_id)
+    query = (sa_select(owner).where(col(Invoice.status).in_(OPEN_STATUSES))
+             .group_by(owner).having(count >= at_least).order_by(count.desc()))
+    return [int(owner_id) for owner_id in session.execute(query).scalars()]
