@@ -1,8 +1,9 @@
 """Version tokens that change with every write to what a diagnosis reads, kept by database
 triggers so that no writer can forget them:
 
-- `owner.ledger_version`: any write to the owner's clients, invoices, payments, ladder
-  steps, promises, payment plans or instalments. The open-invoice lists are remembered per
+- `owner.ledger_version`: any write to the owner's clients or invoices, so to payments,
+  ladder steps, promises, payment plans and instalments too (they change their invoice's
+  version). The open-invoice lists are remembered per
   (owner, version, day): a new version is a new list.
 - `invoice.version`: any write to the invoice, its client or its related rows. A list
   rebuilt after a write reads only the (id, version) pairs, then the invoices that changed.
@@ -26,9 +27,9 @@ down_revision: str | None = '0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-#: The tables a diagnosis reads, each with an `owner_id` column.
-TRACKED = ("client", "invoice", "payment", "interaction", "promise", "payment_plan",
-           "instalment")
+#: The tables whose writes change the owner's version directly; a write to a row about an
+#: invoice changes the invoice's version, so the owner's too.
+TRACKED = ("client", "invoice")
 _EVENTS = {"INSERT": ("NEW",), "UPDATE": ("OLD", "NEW"), "DELETE": ("OLD",)}
 
 
@@ -62,8 +63,13 @@ def _sqlite_triggers() -> None:
     for table in TRACKED:
         for event, rows in _EVENTS.items():
             owners = " OR ".join(f"id = {row}.owner_id" for row in rows)
+            # An update of an invoice is followed by the change of its version (above):
+            # the owner's version changes once, with it.
+            when = ("WHEN NEW.version IS NOT OLD.version"
+                    if (table, event) == ("invoice", "UPDATE") else "")
             op.execute(f"""
                 CREATE TRIGGER {table}_{event.lower()}_ledger_version AFTER {event} ON {table}
+                {when}
                 BEGIN
                     UPDATE owner SET ledger_version = random() WHERE {owners};
                 END""")  # noqa: S608
