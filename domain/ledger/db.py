@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlmodel import Session
 
+from domain.ledger import wal
+
 #: Execution option telling the SQLite "begin" hook to take the write lock at BEGIN.
 _WRITE_OPTION = "relance_write"
 
@@ -36,6 +38,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("connect_args", {}).setdefault("timeout", 5.0)
     engine = create_engine(url, **kwargs)
     _configure_sqlite(engine)
+    if database and database != ":memory:":
+        wal.install(engine)  # the log copied into the file off the committing thread
     return engine
 
 
@@ -52,6 +56,7 @@ def _configure_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA wal_autocheckpoint={wal.AUTOCHECKPOINT_PAGES}")
         finally:
             cursor.close()
 
