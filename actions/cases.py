@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, inspect, select
 from sqlmodel import Session, col
 from sqlmodel import select as orm_select
 
@@ -18,7 +18,7 @@ from domain.diagnosis import Diagnosis, diagnose
 from domain.errors import InvalidInput
 from domain.ladder import LadderStep, StepDone
 from domain.ledger import get_owner
-from domain.ledger.access import table_of
+from domain.ledger.access import owned, table_of
 from domain.ledger.enums import ClientKind, InvoiceStatus, PromiseState
 from domain.ledger.models import (
     Client,
@@ -81,6 +81,7 @@ _STEP = table_of(Interaction).c
 _PROMISE = table_of(Promise).c
 _PLAN = table_of(PaymentPlan).c
 _INSTALMENT = table_of(Instalment).c
+_INVOICE = table_of(Invoice).c
 
 
 def related_queries() -> dict[str, Select[Any]]:
@@ -204,20 +205,45 @@ def case_of_row(invoice: Any, client: Any, creditor_is_merchant: bool | None, ro
     )
 
 
+_VERSIONS = select(_INVOICE.id, _INVOICE.version).where(
+    _INVOICE.owner_id == bindparam("owner_id"), _INVOICE.id.in_(bindparam("ids", expanding=True)))
+
+
 def case_views(ctx: ActionContext, session: Session, owner_id: int,
                invoices: Sequence[Invoice], today: date) -> list[CaseView]:
-    """The diagnosis of each of the owner's `invoices` (a handful of queries in all)."""
-    invoices = [i for i in invoices if i.owner_id == owner_id]
+    """The diagnosis of each of the owner's `invoices` (a handful of queries in all). Kept
+    in the session under each invoice's version (changed by the database on any write to
+    the invoice, its client or its rows): a turn that re-plans an invoice's nudges, then
+    shows it, diagnoses it once."""
+    invoices = [i for i in invoices if i.owner_id == owner_id and i.id is not None]
     if not invoices:
         return []
     owner = get_owner(session, owner_id)
-    client_ids = list({i.client_id for i in invoices})
-    clients = {c.id: c for c in session.exec(orm_select(Client).where(
-        Client.owner_id == owner_id, col(Client.id).in_(client_ids)))}
-    rows = load_related(session, owner_id, [i.id for i in invoices if i.id is not None])
-    return [CaseView(i, clients[i.client_id], diagnose(
-        case_of_row(i, clients[i.client_id], owner.is_merchant, rows, today), ctx.rates, ctx.ladder))
-        for i in invoices]
+    versions: dict[int, int] = {}
+    ids = [i.id or 0 for i in invoices]
+    for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):  # SQLite's bound limit
+        versions.update(session.execute(_VERSIONS, {"owner_id": owner_id, "ids": chunk}).tuples().all())
+    held: dict[tuple[Any, ...], CaseView] = session.info.setdefault("case_views", {})
+    keys = [(i.id, versions.get(i.id or 0), today, id(ctx.rates), id(ctx.ladder),
+             owner.is_merchant) for i in invoices]
+    missing = [(i, key) for i, key in zip(invoices, keys, strict=True) if key not in held]
+    if missing:
+        client_ids = {i.client_id for i, _ in missing}
+        clients = {c: owned(session, Client, owner_id, c) for c in client_ids} if len(
+            client_ids) <= 16 else {c.id: c for c in session.exec(orm_select(Client).where(
+                Client.owner_id == owner_id, col(Client.id).in_(list(client_ids))))}
+        rows = load_related(session, owner_id, [i.id or 0 for i, _ in missing])
+        for invoice, key in missing:
+            client = clients[invoice.client_id]
+            held[key] = CaseView(invoice, client, diagnose(
+                case_of_row(invoice, client, owner.is_merchant, rows, today), ctx.rates,
+                ctx.ladder))
+    views = [held[key] for key in keys]
+    for view in views:  # rows expired since (a refresh elsewhere) are read again now, as a
+        for row in (view.invoice, view.client):  # view may be shown once the session is gone
+            if inspect(row).expired_attributes:
+                session.refresh(row)
+    return views
 
 
 def invoice_case(session: Session, invoice: Invoice, client: Client, today: date) -> InvoiceCase:

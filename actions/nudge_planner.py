@@ -256,7 +256,9 @@ def plan_digest(ctx: ActionContext, session: Session, owner_id: int, now: dateti
         update(Nudge).where(col(Nudge.owner_id) == owner_id, col(Nudge.kind) == NudgeKind.DIGEST,
                             col(Nudge.state) == NudgeState.PENDING, col(Nudge.dedupe_key) != key)
         .values(state=NudgeState.CANCELLED).execution_options(synchronize_session=False))
-    session.expire_all()
+    for held in list(session.identity_map.values()):  # the nudges the UPDATE may have changed
+        if isinstance(held, Nudge):
+            session.expire(held)
     return schedule_nudge(session, owner_id, NudgeKind.DIGEST, due_at, dedupe_key=key,
                           payload={"planned": due_at.isoformat()})
 

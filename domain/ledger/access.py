@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import Table
+from sqlalchemy import Table, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 
@@ -21,7 +21,15 @@ def utc_now() -> datetime:
 
 
 def owned(session: Session, model: type[M], owner_id: int, row_id: int, *, lock: bool = False) -> M:
-    """Row `row_id` of `model` if it belongs to `owner_id`, else NotFound (same error either way)."""
+    """Row `row_id` of `model` if it belongs to `owner_id`, else NotFound (same error either way).
+    Unlocked, a row the session holds already is not read again."""
+    if not lock:
+        found: Any = session.get(model, row_id)
+        if found is None or found.owner_id != owner_id:
+            raise NotFound(model.__name__, row_id)
+        if inspect(found).expired_attributes:  # e.g. just inserted: loaded whole, as a query
+            session.refresh(found)               # would, so it can be read once detached
+        return found  # type: ignore[no-any-return]
     table: Any = model
     query = select(model).where(table.id == row_id, table.owner_id == owner_id)
     if lock:

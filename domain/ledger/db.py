@@ -66,10 +66,24 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+class HoldingSession(Session):
+    """A session that keeps the rows it loads until it is closed (SQLAlchemy's identity
+    map holds them weakly: a row a function loaded and let go was read again by the next
+    one asking for it by id in the same transaction — the owner twice, the invoice three
+    times in a payment's turn). SQLAlchemy's "strong reference" recipe."""
+
+
+@event.listens_for(HoldingSession, "loaded_as_persistent")
+@event.listens_for(HoldingSession, "pending_to_persistent")
+def _hold(session: Session, instance: object) -> None:
+    session.info.setdefault("held", []).append(instance)
+
+
 def open_session(engine: Engine, *, write: bool = True) -> Session:
     """A session whose transaction (begun at its first statement) takes SQLite's write lock
     at BEGIN when `write`; the caller commits or rolls back and closes it."""
-    return Session(engine.execution_options(**{_WRITE_OPTION: write}), expire_on_commit=False)
+    return HoldingSession(engine.execution_options(**{_WRITE_OPTION: write}),
+                          expire_on_commit=False)
 
 
 @contextmanager

@@ -8,13 +8,15 @@ on SQLite the same statement, compiled without FOR UPDATE, is atomic by itself.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, and_, func, or_, update
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
-from domain.ledger.access import dialect_insert, owned, table_of
+from domain.ledger.access import dialect_insert, insert_for, owned, table_of
 from domain.ledger.db import unit_of_work
 from domain.ledger.enums import NudgeKind, NudgeState
 from domain.ledger.errors import NotFound
@@ -81,6 +83,16 @@ class PlannedNudge(NamedTuple):
     dedupe_key: str
 
 
+@lru_cache(maxsize=2)
+def _insert_nudges(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING, built once: run with a list of rows,
+    SQLAlchemy sends them as one multi-row statement ("insertmanyvalues")."""
+    table = table_of(Nudge)
+    return (insert_for(dialect, table)
+            .on_conflict_do_nothing(index_elements=["owner_id", "dedupe_key"])
+            .returning(table.c.id, table.c.dedupe_key))
+
+
 def add_nudges(session: Session, owner_id: int, invoice_id: int,
                planned: Sequence[PlannedNudge]) -> list[Nudge]:
     """Nudges under keys the invoice does not have yet, inserted in one statement. A key
@@ -88,21 +100,25 @@ def add_nudges(session: Session, owner_id: int, invoice_id: int,
     rather than duplicating it. The caller has checked that the invoice is the owner's."""
     if not planned:
         return []
-    table = table_of(Nudge)
-    insert = dialect_insert(session, table).values([
+    rows: list[dict[str, Any]] = [
         {"owner_id": owner_id, "invoice_id": invoice_id, "kind": item.kind,
-         "due_at": item.due_at, "payload": dict(item.payload), "dedupe_key": item.dedupe_key,
-         "state": NudgeState.PENDING, "attempts": 0} for item in planned])
-    inserted = session.connection().execute(
-        insert.on_conflict_do_nothing(index_elements=["owner_id", "dedupe_key"])
-        .returning(table.c.id, table.c.dedupe_key)).all()
-    rows = list(session.exec(select(Nudge).where(
-        col(Nudge.id).in_([row.id for row in inserted])))) if inserted else []
-    done = {row.dedupe_key for row in inserted}
-    return rows + [schedule_nudge(session, owner_id, item.kind, item.due_at,
-                                  invoice_id=invoice_id, payload=item.payload,
-                                  dedupe_key=item.dedupe_key)
-                   for item in planned if item.dedupe_key not in done]
+         "due_at": item.due_at.astimezone(UTC), "payload": dict(item.payload),
+         "dedupe_key": item.dedupe_key, "state": NudgeState.PENDING, "attempts": 0}
+        for item in planned]
+    connection = session.connection()
+    inserted = {row.dedupe_key: row.id for row in connection.execute(
+        _insert_nudges(connection.dialect.name), rows)}
+    added = []
+    for values in rows:  # the rows as written, in the session without reading them back
+        if values["dedupe_key"] in inserted:
+            nudge = Nudge(id=inserted[values["dedupe_key"]], **values)
+            make_transient_to_detached(nudge)
+            session.add(nudge)
+            added.append(nudge)
+    return added + [schedule_nudge(session, owner_id, item.kind, item.due_at,
+                                   invoice_id=invoice_id, payload=item.payload,
+                                   dedupe_key=item.dedupe_key)
+                    for item in planned if item.dedupe_key not in inserted]
 
 
 def claim_due_nudges(
