@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import and_, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -193,9 +193,18 @@ def replan_invoice(ctx: ActionContext, session: Session, owner_id: int, invoice_
     wanted = wanted_nudges(ctx, session, owner, invoice, now)
     # Locked (PostgreSQL; SQLite's turn holds the write lock): a dispatcher cannot claim one
     # of these between this read and the changes below.
-    existing = {n.dedupe_key: n for n in session.exec(select(Nudge).where(
-        Nudge.owner_id == owner_id, Nudge.invoice_id == invoice_id)
-        .with_for_update().execution_options(populate_existing=True))}
+    # With them, in the same query, the owner's pending digest if any (planned below if not).
+    existing: dict[str, Nudge] = {}
+    digest_pending = False
+    for nudge in session.exec(select(Nudge).where(
+            Nudge.owner_id == owner_id,
+            or_(col(Nudge.invoice_id) == invoice_id,
+                and_(col(Nudge.kind) == NudgeKind.DIGEST, col(Nudge.state) == NudgeState.PENDING)))
+            .with_for_update().execution_options(populate_existing=True)):
+        if nudge.invoice_id == invoice_id:
+            existing[nudge.dedupe_key] = nudge
+        else:
+            digest_pending = True
     moved = False
     new: list[PlannedNudge] = []
     keep: list[str] = []
@@ -231,16 +240,9 @@ def replan_invoice(ctx: ActionContext, session: Session, owner_id: int, invoice_
             .values(state=NudgeState.CANCELLED).execution_options(synchronize_session=False))
         for nudge in stale:  # what the UPDATE wrote (rows locked above), without reloading
             set_committed_value(nudge, "state", NudgeState.CANCELLED)
-    if not _has_pending_digest(session, owner_id):
+    if not digest_pending:
         plan_digest(ctx, session, owner_id, now)
     return sorted(pending, key=lambda n: (n.due_at, n.id or 0))
-
-
-def _has_pending_digest(session: Session, owner_id: int) -> bool:
-    query = select(col(Nudge.id)).where(Nudge.owner_id == owner_id,
-                                        Nudge.kind == NudgeKind.DIGEST,
-                                        Nudge.state == NudgeState.PENDING).limit(1)
-    return session.exec(query).first() is not None
 
 
 def plan_digest(ctx: ActionContext, session: Session, owner_id: int, now: datetime) -> Nudge:
