@@ -222,7 +222,8 @@ def case_views(ctx: ActionContext, session: Session, owner_id: int,
     versions: dict[int, int] = {}
     ids = [i.id or 0 for i in invoices]
     for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):  # SQLite's bound limit
-        versions.update(session.execute(_VERSIONS, {"owner_id": owner_id, "ids": chunk}).tuples().all())
+        versions.update((row[0], row[1]) for row in session.execute(
+            _VERSIONS, {"owner_id": owner_id, "ids": chunk}))
     held: dict[tuple[Any, ...], CaseView] = session.info.setdefault("case_views", {})
     keys = [(i.id, versions.get(i.id or 0), today, id(ctx.rates), id(ctx.ladder),
              owner.is_merchant) for i in invoices]

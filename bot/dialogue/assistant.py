@@ -47,7 +47,6 @@ from domain.ledger import (
     load_conversation,
     open_session,
     owner_brief,
-    owner_exists,
     record_update_processed,
     save_conversation,
     unit_of_work,
@@ -68,6 +67,7 @@ def busy_reason(exc: OperationalError) -> str:
 
 
 TURN_THREADS = 8  # turns at once on PostgreSQL
+NAMES_KEPT = 20_000  # owners whose client names are remembered
 _THREAD = threading.local()  # each turn thread's own event loop
 
 
@@ -81,6 +81,7 @@ class Assistant:
 
     _gates: dict[int, asyncio.Lock] = field(default_factory=dict, repr=False)
     _executor: ThreadPoolExecutor | None = field(default=None, repr=False)
+    _names: dict[tuple[int, int], list[str]] = field(default_factory=dict, repr=False)
 
     def _gate(self) -> asyncio.Lock | contextlib.nullcontext[None]:
         """SQLite has one writer at a time: turns take turns here, in the event loop, rather
@@ -116,15 +117,26 @@ class Assistant:
             return None
         brief = self._owner(session, owner, hint)
         conversation = load_conversation(session, brief.id)
-        clients = client_names(session, brief.id)
+        clients = self._client_names(session, brief)
         turn = Turn(brief.id, brief.language.value, self.today(), list(conversation.events),
                     dict(conversation.slots), conversation.active_loop)
         return turn, clients
 
+    def _client_names(self, session: Session, brief: OwnerBrief) -> list[str]:
+        """The owner's client names for the NLU, read again only when their ledger version
+        changed (any write to their clients changes it: migration 0003)."""
+        key = (brief.id, brief.ledger_version)
+        names = self._names.get(key)
+        if names is None:
+            names = client_names(session, brief.id)
+            if len(self._names) >= NAMES_KEPT:
+                self._names.clear()  # owners' next turns read theirs again
+            self._names[key] = names
+        return names
+
     def _save(self, session: Session, turn: Turn) -> None:
-        if owner_exists(session, turn.owner_id):  # not if they were just forgotten
-            save_conversation(session, turn.owner_id, turn.events, turn.slots,
-                              turn.active_loop)
+        # (not kept if the owner was just forgotten: save_conversation checks)
+        save_conversation(session, turn.owner_id, turn.events, turn.slots, turn.active_loop)
         session.commit()
 
     async def handle(self, owner: OwnerKey, incoming: Incoming) -> list[Reply]:

@@ -74,7 +74,6 @@ from domain.ledger.owners import (
     get_or_create_owner,
     get_owner,
     owner_brief,
-    owner_exists,
     touch_last_seen,
     update_owner_profile,
 )
@@ -123,7 +122,6 @@ __all__ = [
     "get_owner",
     "OwnerBrief",
     "owner_brief",
-    "owner_exists",
     "invoice_history",
     "client_names",
     "list_clients",

@@ -8,12 +8,12 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import bindparam, delete, exists
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col
 
 from domain.ledger.access import insert_for, table_of, utc_now
-from domain.ledger.models import ConversationState, ProcessedUpdate
+from domain.ledger.models import ConversationState, Owner, ProcessedUpdate
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,14 +29,20 @@ _STATE = table_of(ConversationState)
 _LOAD = select_columns(_STATE.c.events, _STATE.c.slots, _STATE.c.active_loop).where(
     _STATE.c.owner_id == bindparam("owner_id"))
 _UPDATES = table_of(ProcessedUpdate)
+_OWNERS = table_of(Owner)
 _SAVE_FIELDS = ("events", "slots", "active_loop", "updated_at")
 
 
 @lru_cache(maxsize=4)
 def _statements(dialect: str) -> tuple[Any, Any]:
     """The upsert of a conversation and the insert-once of an update id, for `dialect`."""
-    save = insert_for(dialect, _STATE).values(owner_id=bindparam("owner_id"),
-                                 **{name: bindparam(name) for name in _SAVE_FIELDS})
+    # Only while the owner exists (they may have been forgotten by this very turn): the
+    # check and the upsert in one statement.
+    owner = bindparam("owner_id", type_=_STATE.c.owner_id.type)
+    values = select_columns(owner, *(bindparam(name, type_=_STATE.c[name].type)
+                                     for name in _SAVE_FIELDS)).where(
+        exists().where(_OWNERS.c.id == owner))
+    save = insert_for(dialect, _STATE).from_select(["owner_id", *_SAVE_FIELDS], values)
     save = save.on_conflict_do_update(index_elements=["owner_id"], set_={
         name: save.excluded[name] for name in _SAVE_FIELDS})
     # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING.
@@ -64,7 +70,8 @@ def save_conversation(
     *,
     now: datetime | None = None,
 ) -> None:
-    """Replace the owner's tracker (events must be JSON-serialisable Rasa event dicts)."""
+    """Replace the owner's tracker (events must be JSON-serialisable Rasa event dicts);
+    nothing if the owner no longer exists."""
     save, _ = _statements(session.get_bind().dialect.name)
     session.connection().execute(save, {
         "owner_id": owner_id, "events": [dict(event) for event in events],

@@ -100,23 +100,21 @@ class OwnerBrief(NamedTuple):
     id: int
     language: Language
     blocked: bool
+    ledger_version: int = 0  # changes with every write to the owner's clients and invoices
 
 
 _OWNERS = table_of(Owner).c
-_BRIEF = select_columns(_OWNERS.id, _OWNERS.language, _OWNERS.blocked).where(
+_BRIEF = select_columns(_OWNERS.id, _OWNERS.language, _OWNERS.blocked,
+                        _OWNERS.ledger_version).where(
     _OWNERS.channel == bindparam("channel"), _OWNERS.external_id == bindparam("external_id"))
-_EXISTS = select_columns(_OWNERS.id).where(_OWNERS.id == bindparam("owner_id"))
 
 
 def owner_brief(session: Session, channel: Channel, external_id: str) -> OwnerBrief | None:
     """`find_owner`'s few fields, by a prepared statement (no ORM object: the hot path)."""
     row = session.connection().execute(
         _BRIEF, {"channel": channel, "external_id": external_id}).first()
-    return None if row is None else OwnerBrief(row.id, Language(row.language), bool(row.blocked))
-
-
-def owner_exists(session: Session, owner_id: int) -> bool:
-    return session.connection().execute(_EXISTS, {"owner_id": owner_id}).first() is not None
+    return None if row is None else OwnerBrief(row.id, Language(row.language), bool(row.blocked),
+                                               int(row.ledger_version))
 
 
 def find_owner(session: Session, channel: Channel, external_id: str) -> Owner | None:
