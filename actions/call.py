@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from actions.answers import PromiseAnswers, form_slots
 from actions.base import say
-from actions.cases import open_invoices_of_client
+from actions.cases import oldest_open_invoice
 from actions.context import current
 from actions.parsing import pick
 from actions.replan import replan
@@ -64,10 +64,10 @@ class ActionSubmitCall(Action):
         raw_amount, raw_date = tracker.get_slot("promise_amount"), tracker.get_slot("promise_date")
 
         def store(session: Session) -> int | None:
-            invoices = open_invoices_of_client(session, owner_id, client)
-            if not invoices or invoices[0].id is None:
+            invoice = oldest_open_invoice(session, owner_id, client)
+            if invoice is None or invoice.id is None:
                 return None
-            invoice_id = invoices[0].id
+            invoice_id = invoice.id
             call = log_interaction(session, owner_id, invoice_id, today, ContactChannel.CALL,
                                    outcome, ladder_step=STEP_OF.get(outcome))
             if outcome is Outcome.PROMISE and raw_amount and raw_date:

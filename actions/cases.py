@@ -262,15 +262,18 @@ def debtor_kind(value: str) -> ClientKind:
     return ClientKind.CONSUMER if value == DebtorKind.CONSUMER.value else ClientKind.PROFESSIONAL
 
 
-def open_invoices_of_client(session: Session, owner_id: int, client_name: str
-                            ) -> list[Invoice]:
-    """The client's unpaid invoices, oldest due first (client matched case-insensitively)."""
-    from domain.ledger import find_client_by_name, list_invoices
+def oldest_open_invoice(session: Session, owner_id: int, client_name: str) -> Invoice | None:
+    """The client's unpaid invoice due first (client matched case-insensitively): the one a
+    call, a promise, a payment, a plan or a dispute about the client is about."""
+    from domain.ledger import find_client_by_name
 
     client = find_client_by_name(session, owner_id, client_name)
     if client is None or client.id is None:
-        return []
-    return list_invoices(session, owner_id, statuses=OPEN_STATUSES, client_id=client.id)
+        return None
+    return session.exec(orm_select(Invoice).where(
+        Invoice.owner_id == owner_id, Invoice.client_id == client.id,
+        col(Invoice.status).in_(OPEN_STATUSES))
+        .order_by(col(Invoice.due_date), col(Invoice.id)).limit(1)).first()
 
 
 def money_text(raw: object) -> Decimal | None:

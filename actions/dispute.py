@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from actions.answers import client_name, form_slots
 from actions.base import say
-from actions.cases import open_invoices_of_client
+from actions.cases import oldest_open_invoice
 from actions.context import current
 from actions.replan import replan
 from domain.ledger import record_dispute
@@ -44,12 +44,12 @@ class ActionSubmitDispute(Action):
         client, reason = str(tracker.get_slot("client")), str(tracker.get_slot("dispute_reason"))
 
         def store(session: Session) -> tuple[int, str] | None:
-            invoices = open_invoices_of_client(session, owner_id, client)
-            if not invoices or invoices[0].id is None:
+            invoice = oldest_open_invoice(session, owner_id, client)
+            if invoice is None or invoice.id is None:
                 return None
-            record_dispute(session, owner_id, invoices[0].id, reason)
-            replan(session, owner_id, invoices[0].id, tracker)
-            return invoices[0].id, invoices[0].number
+            record_dispute(session, owner_id, invoice.id, reason)
+            replan(session, owner_id, invoice.id, tracker)
+            return invoice.id, invoice.number
 
         found = await ctx.db(store)
         clear = [SlotSet(s, None) for s in form_slots(domain, "dispute_form")]

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from actions.answers import amount, client_name, form_slots
 from actions.base import say
-from actions.cases import case_view, open_invoices_of_client
+from actions.cases import case_view, oldest_open_invoice
 from actions.context import current
 from actions.replan import replan
 from domain.ledger import InvalidAmount, record_payment
@@ -45,10 +45,9 @@ class ActionSubmitPayment(Action):
         received = Decimal(str(tracker.get_slot("payment_amount")))
 
         def store(session: Session) -> tuple[str, dict[str, str]]:
-            invoices = open_invoices_of_client(session, owner_id, client)
-            if not invoices or invoices[0].id is None:
+            invoice = oldest_open_invoice(session, owner_id, client)
+            if invoice is None or invoice.id is None:
                 return "no_open_invoice", {"client": client}
-            invoice = invoices[0]
             try:
                 record_payment(session, owner_id, invoice.id or 0, received, today)
             except InvalidAmount:

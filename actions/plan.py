@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from actions.answers import client_name, form_slots
 from actions.base import say
-from actions.cases import open_invoices_of_client
+from actions.cases import oldest_open_invoice
 from actions.context import current
 from actions.parsing import as_date
 from actions.replan import replan
@@ -67,10 +67,9 @@ class ActionSubmitPlan(Action):
         first = date.fromisoformat(str(tracker.get_slot("first_instalment")))
 
         def store(session: Session) -> tuple[str, list[tuple[date, Decimal]]] | None:
-            invoices = open_invoices_of_client(session, owner_id, client)
-            if not invoices or invoices[0].id is None:
+            invoice = oldest_open_invoice(session, owner_id, client)
+            if invoice is None or invoice.id is None:
                 return None
-            invoice = invoices[0]
             parts = split_amount(invoice.amount - invoice.paid_amount, count)
             schedule = [(add_months(first, i), part) for i, part in enumerate(parts)]
             create_payment_plan(session, owner_id, invoice.id or 0, schedule)

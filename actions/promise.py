@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from actions.answers import PromiseAnswers, form_slots
 from actions.base import say
-from actions.cases import open_invoices_of_client
+from actions.cases import oldest_open_invoice
 from actions.context import current
 from actions.replan import replan
 from domain.ledger import log_interaction, log_promise
@@ -38,16 +38,16 @@ class ActionSubmitPromise(Action):
         promised = date.fromisoformat(str(tracker.get_slot("promise_date")))
 
         def store(session: Session) -> str | None:
-            invoices = open_invoices_of_client(session, owner_id, client)
-            if not invoices or invoices[0].id is None:
+            invoice = oldest_open_invoice(session, owner_id, client)
+            if invoice is None or invoice.id is None:
                 return None
-            call = log_interaction(session, owner_id, invoices[0].id, today,
+            call = log_interaction(session, owner_id, invoice.id, today,
                                    ContactChannel.CALL, Outcome.PROMISE,
                                    ladder_step=LadderStep.FRIENDLY_CALL)
-            log_promise(session, owner_id, invoices[0].id, promised_amount, promised,
+            log_promise(session, owner_id, invoice.id, promised_amount, promised,
                         interaction_id=call.id)
-            replan(session, owner_id, invoices[0].id, tracker)
-            return invoices[0].number
+            replan(session, owner_id, invoice.id, tracker)
+            return invoice.number
 
         number = await ctx.db(store)
         clear = [SlotSet(s, None) for s in form_slots(domain, "promise_form")]

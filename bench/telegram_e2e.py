@@ -135,8 +135,7 @@ def _paced(api: Any, ids: list[int], rate: float, warmup: float, seconds: float
         pushed[chat].append(api.push_text(chat, scripts[chat].pop(0),
                                           language_code="en" if chat % 4 == 3 else "fr"))
         sent += 1
-    figures = _figures(api, ids, pushed, window, seconds, _drained(api, pushed))
-    return figures
+    return _figures(api, ids, pushed, window, seconds, _drained(api, pushed))
 
 
 def _drive(api: Any, ids: list[int], warmup: float, seconds: float) -> dict[str, Any]:
@@ -191,7 +190,8 @@ def _figures(api: Any, ids: list[int], pushed: dict[int, list[int]],
     slowest.sort(reverse=True)
     return {"slowest_ms_at_s": slowest[:8], "updates_in_window": in_window, "answered": answered,
             "answered_ratio": answered / max(1, in_window),
-            "updates_per_s": replied_in_window / seconds,  # answered within the window "p50_ms": percentile(latencies or [0.0], 50),
+            "updates_per_s": replied_in_window / seconds,  # answered within the window
+            "p50_ms": percentile(latencies or [0.0], 50),
             "p99_ms": percentile(latencies or [0.0], 99), "max_ms": max(latencies or [0.0]),
             "replies_beyond_one_per_update": extra, "queue_drained_after_s": drained_s,
             "send_calls_429": sum(c.status == 429 for c in api.calls())}
