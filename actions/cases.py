@@ -109,7 +109,7 @@ _INSTALMENTS = select(_INSTALMENT.plan_id, _INSTALMENT.due_date, _INSTALMENT.amo
 
 
 def fill_related(session: Session, queries: dict[str, Select[Any]], params: dict[str, Any],
-          rows: RelatedRows) -> None:
+                 rows: RelatedRows) -> None:
     connection = session.connection()
     for name in ("payments", "steps", "promises"):
         target: dict[int, list[Any]] = getattr(rows, name)
@@ -171,8 +171,8 @@ _DEBTOR = {ClientKind.PROFESSIONAL: DebtorKind.PROFESSIONAL,
            ClientKind.CONSUMER: DebtorKind.CONSUMER}
 
 
-def case_of_row(invoice: Any, client: Any, creditor_is_merchant: bool | None, rows: RelatedRows,
-          today: date) -> InvoiceCase:
+def case_of_row(invoice: Any, client: Any, creditor_is_merchant: bool | None,
+                rows: RelatedRows, today: date) -> InvoiceCase:
     """The legal case of a stored invoice (an `Invoice` or a row with its columns; `client`
     has `kind` and `is_merchant`): payments, steps taken and promises included."""
     key = invoice.id or 0
@@ -250,7 +250,8 @@ def case_views(ctx: ActionContext, session: Session, owner_id: int,
 def invoice_case(session: Session, invoice: Invoice, client: Client, today: date) -> InvoiceCase:
     """The legal case of one stored invoice."""
     rows = load_related(session, invoice.owner_id, [invoice.id] if invoice.id else [])
-    return case_of_row(invoice, client, get_owner(session, invoice.owner_id).is_merchant, rows, today)
+    merchant = get_owner(session, invoice.owner_id).is_merchant
+    return case_of_row(invoice, client, merchant, rows, today)
 
 
 def case_view(ctx: ActionContext, session: Session, invoice: Invoice, today: date) -> CaseView:
