@@ -33,8 +33,9 @@ async def prepare_today(ctx: ActionContext) -> int | None:
     except Exception:
         log.exception("the lists of %s could not be prepared", today)
         return None
-    log.info("lists of %s prepared for %d owner(s) in %.2f s", today, owners,
-             clock.perf_counter() - started)
+    if owners:  # nothing to say otherwise (it would interrupt the terminal chat)
+        log.info("lists of %s prepared for %d owner(s) in %.2f s", today, owners,
+                 clock.perf_counter() - started)
     return owners
 
 
