@@ -31,6 +31,9 @@ from domain.ledger.models import Client, Invoice, Owner
 from domain.ledger.views import OPEN_STATUSES
 
 T = TypeVar("T")
+#: Below this many invoices a list is read again whole after a write (five queries, each
+#: invoice's triage remembered): cheaper than comparing versions first.
+REFRESH_FROM = 64
 
 
 @dataclass(frozen=True)
@@ -148,8 +151,8 @@ def open_cases(ctx: ActionContext, session: Session, owner_id: int, today: date,
     if known is not None:
         return known  # type: ignore[return-value]
     previous: OpenCases | None = LISTS.latest(base, ctx.rates, ctx.ladder)  # type: ignore[assignment]
-    cases = None if previous is None else _refreshed(ctx, session, params, creditor_is_merchant,
-                                                     overdue_only, previous)
+    cases = None if previous is None or len(previous) < REFRESH_FROM else _refreshed(
+        ctx, session, params, creditor_is_merchant, overdue_only, previous)
     if cases is None:
         cases = OpenCases(_triaged(ctx, session, params, creditor_is_merchant, overdue_only))
     LISTS.put(key, base, ctx.rates, ctx.ladder, cases)

@@ -226,9 +226,12 @@ def test_the_list_memory_is_bounded_by_rows(ctx: ActionContext) -> None:
     assert lists.get(3, other, ladder) is None  # another rate table: nothing remembered
 
 
-def test_a_list_after_a_write_rereads_only_what_changed(ctx: ActionContext) -> None:
+@pytest.mark.parametrize("refresh_from", [0, 10_000])  # read the changes / read it whole
+def test_a_list_after_a_write_rereads_only_what_changed(
+        ctx: ActionContext, monkeypatch: pytest.MonkeyPatch, refresh_from: int) -> None:
     from actions.triage_memo import LISTS
 
+    monkeypatch.setattr("actions.open_cases.REFRESH_FROM", refresh_from)
     owner = console_owner_id(ctx, "refresh")
     seed(ctx, owner)
 
@@ -247,9 +250,10 @@ def test_a_list_after_a_write_rereads_only_what_changed(ctx: ActionContext) -> N
                     date(2026, 10, 1), now=NOW)
     after = listed()
     assert after is not before
-    kept = [c for c in after if c.invoice_id not in (ids[0], ids[1])]
-    assert kept and all(c is before.by_id.get(c.invoice_id) for c in kept
-                        if c.row.number != "F-NEW")  # the same objects: not read again
+    kept = [c for c in after if c.invoice_id not in (ids[0], ids[1])
+            and c.row.number != "F-NEW"]
+    reused = [c is before.by_id.get(c.invoice_id) for c in kept]
+    assert kept and all(reused) if refresh_from == 0 else not any(reused)
     assert ids[1] not in after.by_id  # paid: no longer open
     LISTS.clear()
     MEMO.clear()
