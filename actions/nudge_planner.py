@@ -33,6 +33,7 @@ from domain.ledger import (
     schedule_nudge,
     snooze,
 )
+from domain.ledger.access import expire_held
 from domain.ledger.enums import (
     CLOSED_STATUSES,
     InstalmentState,
@@ -258,9 +259,7 @@ def plan_digest(ctx: ActionContext, session: Session, owner_id: int, now: dateti
         update(Nudge).where(col(Nudge.owner_id) == owner_id, col(Nudge.kind) == NudgeKind.DIGEST,
                             col(Nudge.state) == NudgeState.PENDING, col(Nudge.dedupe_key) != key)
         .values(state=NudgeState.CANCELLED).execution_options(synchronize_session=False))
-    for held in list(session.identity_map.values()):  # the nudges the UPDATE may have changed
-        if isinstance(held, Nudge):
-            session.expire(held)
+    expire_held(session, Nudge)  # the nudges the UPDATE may have changed
     return schedule_nudge(session, owner_id, NudgeKind.DIGEST, due_at, dedupe_key=key,
                           payload={"planned": due_at.isoformat()})
 

@@ -119,8 +119,8 @@ def _open_queries(overdue_only: bool) -> tuple[Select[Any], dict[str, Select[Any
     where = [inv.owner_id == owner, inv.status.in_(OPEN_STATUSES)]
     if overdue_only:
         where.append(inv.due_date < bindparam("today"))
-    invoices = (select(inv.id, inv.version, inv.number, inv.amount, inv.invoice_date, inv.delivery_date,
-                       inv.due_date, inv.terms, inv.contract_rate, inv.formal_notice_date,
+    invoices = (select(inv.id, inv.version, inv.number, inv.amount, inv.invoice_date,
+                       inv.delivery_date, inv.due_date, inv.terms, inv.contract_rate, inv.formal_notice_date,
                        inv.insolvency_date, inv.status, cl.name.label("client_name"), cl.kind,
                        cl.is_merchant, cl.tone.label("client_tone"))
                 .join(_CLIENT_TABLE, (cl.id == inv.client_id) & (cl.owner_id == owner))
@@ -202,16 +202,9 @@ def _triaged(ctx: ActionContext, session: Session, params: dict[str, Any],
     else:
         rows = load_related(session, params["owner_id"], ids)
 
-    def related_of(key: int) -> tuple[Any, ...]:
-        plan = rows.plans.get(key)
-        return (tuple(rows.payments.get(key, ())), tuple(rows.steps.get(key, ())),
-                tuple(rows.promises.get(key, ())), plan,
-                tuple(rows.instalments.get(plan.id, ())) if plan is not None else ())
-
-    empty = ((), (), (), None, ())
-    bare = not (rows.payments or rows.steps or rows.promises or rows.plans)
-    keys = [(tuple(row), creditor_is_merchant, today, empty if bare else related_of(row.id))
-            for row in invoices]
+    # The row carries the invoice's version, which the database changes with any write to
+    # the invoice, its client or its related rows: it stands for them in the key.
+    keys = [(tuple(row), creditor_is_merchant, today) for row in invoices]
     source = _Source(rows, creditor_is_merchant, today)
     summaries = MEMO.summaries(keys, lambda i: source.case(invoices[i]), ctx.rates, ctx.ladder)
     return [OpenCase(row, summary, source, ctx)

@@ -15,12 +15,14 @@ from domain.rates import RateTable
 
 
 class TriageMemo:
-    """Remembered triages, so that an owner asking again the same day pays for the queries
-    only. Triage is a pure function of what `_case` reads (the invoice's row with its
-    client's, the owner's merchant status, the day, the invoice's payments, steps, promises
-    and plan) and of the rate table and ladder: that is the key, so a change to any of them
-    gives a new entry, never a stale answer. The oldest entries go first (each day's keys
-    are new ones)."""
+    """Remembered triages, so that a list built again the same day triages only the
+    invoices that changed. Triage is a pure function of what `case_of_row` reads (the
+    invoice's row with its client's, the owner's merchant status, the day, the invoice's
+    payments, steps, promises and plan) and of the rate table and ladder. The key is the
+    row, the merchant status and the day: the row carries the invoice's version, which the
+    database changes with any write to the invoice, its client or its related rows
+    (migration 0003), so a change to any of them gives a new entry, never a stale answer.
+    The oldest entries go first (each day's keys are new ones)."""
 
     def __init__(self, size: int = 20_000) -> None:
         self.size = size

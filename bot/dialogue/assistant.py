@@ -103,7 +103,7 @@ class Assistant:
             row = get_or_create_owner(session, channel, owner.external_id,
                                       Language(hint if hint in ("fr", "en") else "fr"))
             assert row.id is not None
-            brief = OwnerBrief(row.id, row.language, row.blocked)
+            brief = OwnerBrief(row.id, row.language, row.blocked, row.ledger_version)
         if brief.blocked:  # they write again: they unblocked the bot
             update_owner_profile(session, brief.id, {"blocked": False})
         return brief

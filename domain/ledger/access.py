@@ -40,6 +40,14 @@ def owned(session: Session, model: type[M], owner_id: int, row_id: int, *, lock:
     return row
 
 
+def expire_held(session: Session, model: type[SQLModel]) -> None:
+    """Expire the session's `model` rows after a Core statement changed that table behind
+    the ORM's back (the rest of what the session holds stays loaded)."""
+    for held in list(session.identity_map.values()):
+        if isinstance(held, model):
+            session.expire(held)
+
+
 def positive(amount: Decimal, what: str) -> Decimal:
     if not isinstance(amount, Decimal) or not amount.is_finite():
         raise InvalidAmount(f"{what} must be a Decimal amount, got {amount!r}")

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, delete, exists
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col
 
-from domain.ledger.access import insert_for, table_of, utc_now
+from domain.ledger.access import expire_held, insert_for, table_of, utc_now
 from domain.ledger.models import ConversationState, Owner, ProcessedUpdate
 
 
@@ -76,7 +76,7 @@ def save_conversation(
     session.connection().execute(save, {
         "owner_id": owner_id, "events": [dict(event) for event in events],
         "slots": dict(slots), "active_loop": active_loop, "updated_at": now or utc_now()})
-    session.expire_all()
+    expire_held(session, ConversationState)
 
 
 def record_update_processed(session: Session, update_id: int, *, now: datetime | None = None) -> bool:

@@ -86,11 +86,16 @@ def _row(row: SQLModel) -> dict[str, Any]:
 
 
 def export_owner(session: Session, owner_id: int) -> dict[str, Any]:
-    """Everything stored about the owner, JSON-serialisable (Decimal as str, dates in ISO)."""
-    export: dict[str, Any] = {"owner": _row(get_owner(session, owner_id))}
+    """Everything stored about the owner, JSON-serialisable (Decimal as str, dates in ISO).
+    As stored: rows the session already holds are read again (the database normalises
+    amounts and its triggers keep versions)."""
+    owner = get_owner(session, owner_id)
+    session.refresh(owner)
+    export: dict[str, Any] = {"owner": _row(owner)}
     for model in reversed(OWNED_TABLES):
         column: Any = getattr(model, "owner_id")  # noqa: B009
         ordering: Any = getattr(model, "id")  # noqa: B009
-        rows = session.exec(select(model).where(column == owner_id).order_by(ordering))
+        rows = session.exec(select(model).where(column == owner_id).order_by(ordering)
+                            .execution_options(populate_existing=True))
         export[_EXPORT_NAMES[model]] = [_row(r) for r in rows]
     return export

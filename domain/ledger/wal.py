@@ -15,7 +15,7 @@ import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection
 
 log = logging.getLogger(__name__)
@@ -69,8 +69,7 @@ class Checkpointer:
 
 
 def install(engine: Engine) -> Checkpointer:
-    from sqlalchemy import event
-
+    """Checkpoint `engine`'s SQLite file from the background every `EVERY` commits."""
     checkpointer = Checkpointer(engine)
     event.listen(engine, "commit", checkpointer.committed)
     return checkpointer
