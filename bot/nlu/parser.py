@@ -17,7 +17,7 @@ from bot.nlu.entities.amount import extract_amounts
 from bot.nlu.entities.calendar_words import DIRECTIONS, Direction
 from bot.nlu.entities.client import ClientPatterns, extract_clients
 from bot.nlu.entities.dates import EXTRACTOR as DATE_EXTRACTOR
-from bot.nlu.entities.dates import find_dates
+from bot.nlu.entities.dates import DateMatch, find_dates
 from bot.nlu.entities.invoice_number import extract_invoice_numbers
 from bot.nlu.entities.terms import date_role, extract_terms
 from bot.nlu.text import fold, guess_language
@@ -74,10 +74,11 @@ class NluModel:
         direction: Direction = date_direction
         ranking = self.classifier.rank(text)
         window = text[:MAX_ENTITY_CHARS]
-        entities = _entities(window, today, known_clients, direction, self.client_patterns)
+        found = find_dates(window, today, direction)
+        entities = _entities(window, known_clients, self.client_patterns, found)
         invalid = [
             {"start": d.start, "end": d.end, "text": window[d.start : d.end]}
-            for d in find_dates(window, today, direction)
+            for d in found
             if d.invalid
         ]
         top = ranking[0]
@@ -95,16 +96,15 @@ class NluModel:
 
 def _entities(
     text: str,
-    today: date,
     known_clients: Sequence[str],
-    direction: Direction,
     patterns: ClientPatterns,
+    found: Sequence[DateMatch],
 ) -> list[Entity]:
     # Priority on overlaps: invoice number > terms > date > amount > client.
     chosen: list[Entity] = []
     dates = [
         Entity("date", d.start, d.end, d.value.isoformat(), DATE_EXTRACTOR)
-        for d in find_dates(text, today, direction)
+        for d in found
         if d.value is not None
     ]
     for group in (extract_invoice_numbers(text), extract_terms(text), dates,

@@ -26,11 +26,25 @@ def _fold_char(char: str) -> str:
     return lowered if len(lowered) == 1 else base
 
 
+class _FoldTable(dict[int, str]):
+    """`str.translate` table filled on first sight of each character (one C-level pass per
+    text instead of a Python call per character; fold runs several times per message)."""
+
+    LIMIT = 20_000  # distinct characters remembered: hostile text cannot grow it further
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        if len(self) < self.LIMIT:
+            self[code] = folded
+        return folded
+
+
+_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower-case, strip accents, unify spaces/apostrophes/dashes; same length as `text`."""
-    if text.isascii():
-        return "".join(" " if c < " " or c == "\x7f" else c for c in text).lower()
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_TABLE)
 
 
 _WORD = re.compile(r"[a-z]+")

@@ -20,6 +20,7 @@ from bot.telegram.texts import ChannelTexts
 
 log = logging.getLogger(__name__)
 MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API refuses getFile above 20 MB
+TYPING_BUSY = 20  # conversations in flight beyond which no "typing…" is sent
 Context = ContextTypes.DEFAULT_TYPE
 
 
@@ -42,6 +43,7 @@ class TelegramChannel:
         self.texts = texts
         self.codec = codec
         self.delivery = delivery
+        self.in_flight = 0  # conversations between their update and their replies
 
     async def command(self, update: Update, context: Context) -> None:
         """/quoifaire and friends: the command's payload, with any words typed after it."""
@@ -104,8 +106,15 @@ class TelegramChannel:
             await send_replies(context.bot, chat_id, early, owner=owner, codec=self.codec,
                                delivery=self.delivery)
 
-        async with typing(context.bot, chat_id):
-            replies = await handle_patiently(self.assistant, owner, incoming, notify)
+        # Far behind (many conversations waiting for their turn), "typing…" would add a
+        # request per update and slow every answer further: measured, the capacity run
+        # sent one per update once saturated.
+        self.in_flight += 1
+        try:
+            async with typing(context.bot, chat_id, enabled=self.in_flight <= TYPING_BUSY):
+                replies = await handle_patiently(self.assistant, owner, incoming, notify)
+        finally:
+            self.in_flight -= 1
         try:
             await send_replies(context.bot, chat_id, replies, owner=owner, codec=self.codec,
                                delivery=self.delivery)

@@ -69,19 +69,33 @@ async def send_replies(
 
 
 @contextlib.asynccontextmanager
-async def typing(bot: Bot, chat_id: int) -> AsyncIterator[None]:
-    """Show "typing…" if the work inside takes more than TYPING_AFTER seconds."""
-    task = asyncio.create_task(_keep_typing(bot, chat_id), name=f"typing-{chat_id}")
+async def typing(bot: Bot, chat_id: int, *, enabled: bool = True) -> AsyncIterator[None]:
+    """Show "typing…" if the work inside takes more than TYPING_AFTER seconds.
+
+    A timer, not a task, until then: most answers come sooner and cost no task at all.
+    `enabled=False` (the channel is far behind: see `TelegramChannel`) sends nothing."""
+    if not enabled:
+        yield
+        return
+    loop = asyncio.get_running_loop()
+    task: asyncio.Task[None] | None = None
+
+    def start() -> None:
+        nonlocal task
+        task = loop.create_task(_keep_typing(bot, chat_id), name=f"typing-{chat_id}")
+
+    timer = loop.call_later(TYPING_AFTER, start)
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        timer.cancel()
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 async def _keep_typing(bot: Bot, chat_id: int) -> None:
-    await asyncio.sleep(TYPING_AFTER)
     while True:
         try:
             await bot.send_chat_action(chat_id, ChatAction.TYPING)

@@ -116,6 +116,22 @@ async def test_slow_assistant_shows_typing(harness: Harness) -> None:
     assert [a["action"] for a in harness.request.sent("sendChatAction")] == ["typing"]
 
 
+async def test_no_typing_when_far_behind(harness: Harness) -> None:
+    """Many conversations waiting: "typing…" would cost a request each and slow them all."""
+    from bot.telegram.handlers import TYPING_BUSY, TelegramChannel
+
+    [channel] = {h.callback.__self__ for group in harness.app.handlers.values() for h in group
+                 if isinstance(getattr(h.callback, "__self__", None), TelegramChannel)}
+    channel.in_flight = TYPING_BUSY  # this update makes one more
+    await harness.feed(updates.text(42, "lent"))
+    assert harness.request.sent("sendChatAction") == []
+    assert len(harness.request.sent("sendMessage")) == 1  # still answered
+    assert channel.in_flight == TYPING_BUSY
+    channel.in_flight = 0
+    await harness.feed(updates.text(42, "lent"))
+    assert [a["action"] for a in harness.request.sent("sendChatAction")] == ["typing"]
+
+
 async def test_assistant_crash_is_logged_and_owner_told(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
