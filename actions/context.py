@@ -44,10 +44,12 @@ class ActionContext:
         event loop). Inside a conversation turn it joins the turn's transaction (a
         savepoint: a failed piece undoes only itself), so a message is stored whole or not
         at all; it runs in place there, the turn having a thread and a loop of its own
-        (`bot.dialogue.assistant`). Alone, it runs in a worker thread, in its own
-        transaction."""
+        (`bot.dialogue.assistant`). A read (`write=False`) needs no savepoint: it has
+        nothing to undo. Alone, it runs in a worker thread, in its own transaction."""
         turn = TURN_SESSION.get()
         if turn is not None:
+            if not write:
+                return work(turn)
             with turn.begin_nested():
                 return work(turn)
 

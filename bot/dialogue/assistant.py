@@ -39,14 +39,14 @@ from bot.settings import Settings
 from domain.csv_import import MAX_BYTES
 from domain.errors import DomainError
 from domain.ledger import (
+    Conversation,
     LedgerError,
     OwnerBrief,
     client_names,
     find_owner,
     get_or_create_owner,
-    load_conversation,
     open_session,
-    owner_brief,
+    owner_turn,
     record_update_processed,
     save_conversation,
     unit_of_work,
@@ -95,18 +95,21 @@ class Assistant:
     def today(self) -> date:
         return self.fixed_today or datetime.now(UTC).astimezone(ZoneInfo(self.timezone)).date()
 
-    def _owner(self, session: Session, owner: OwnerKey, hint: str | None) -> OwnerBrief:
-        """The owner's id and language, their ledger row created on first contact."""
+    def _owner(self, session: Session, owner: OwnerKey, hint: str | None
+               ) -> tuple[OwnerBrief, Conversation]:
+        """The owner's id, language and conversation; their ledger row created on first
+        contact."""
         channel = LedgerChannel(owner.channel.value)
-        brief = owner_brief(session, channel, owner.external_id)
-        if brief is None:
+        found = owner_turn(session, channel, owner.external_id)
+        if found is None:
             row = get_or_create_owner(session, channel, owner.external_id,
                                       Language(hint if hint in ("fr", "en") else "fr"))
             assert row.id is not None
-            brief = OwnerBrief(row.id, row.language, row.blocked, row.ledger_version)
-        if brief.blocked:  # they write again: they unblocked the bot
-            update_owner_profile(session, brief.id, {"blocked": False})
-        return brief
+            found = OwnerBrief(row.id, row.language, row.blocked, row.ledger_version), \
+                Conversation()
+        if found[0].blocked:  # they write again: they unblocked the bot
+            update_owner_profile(session, found[0].id, {"blocked": False})
+        return found
 
     def _load(self, session: Session, owner: OwnerKey, hint: str | None,
               update_id: int | None) -> tuple[Turn, list[str]] | None:
@@ -115,8 +118,7 @@ class Assistant:
         so a redelivery is handled then."""
         if update_id is not None and not record_update_processed(session, update_id):
             return None
-        brief = self._owner(session, owner, hint)
-        conversation = load_conversation(session, brief.id)
+        brief, conversation = self._owner(session, owner, hint)
         clients = self._client_names(session, brief)
         turn = Turn(brief.id, brief.language.value, self.today(), list(conversation.events),
                     dict(conversation.slots), conversation.active_loop)

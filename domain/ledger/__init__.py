@@ -28,6 +28,7 @@ from domain.ledger.conversation import (
     Conversation,
     forget_processed_updates,
     load_conversation,
+    owner_turn,
     record_update_processed,
     save_conversation,
 )
@@ -73,7 +74,6 @@ from domain.ledger.owners import (
     find_owner,
     get_or_create_owner,
     get_owner,
-    owner_brief,
     touch_last_seen,
     update_owner_profile,
 )
@@ -121,7 +121,6 @@ __all__ = [
     "get_or_create_owner",
     "get_owner",
     "OwnerBrief",
-    "owner_brief",
     "invoice_history",
     "client_names",
     "list_clients",
@@ -130,6 +129,7 @@ __all__ = [
     "list_payments",
     "list_promises",
     "load_conversation",
+    "owner_turn",
     "log_interaction",
     "log_promise",
     "make_engine",

@@ -6,8 +6,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam
-from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from domain.ledger.access import dialect_insert, table_of, utc_now
@@ -101,20 +99,6 @@ class OwnerBrief(NamedTuple):
     language: Language
     blocked: bool
     ledger_version: int = 0  # changes with every write to the owner's clients and invoices
-
-
-_OWNERS = table_of(Owner).c
-_BRIEF = select_columns(_OWNERS.id, _OWNERS.language, _OWNERS.blocked,
-                        _OWNERS.ledger_version).where(
-    _OWNERS.channel == bindparam("channel"), _OWNERS.external_id == bindparam("external_id"))
-
-
-def owner_brief(session: Session, channel: Channel, external_id: str) -> OwnerBrief | None:
-    """`find_owner`'s few fields, by a prepared statement (no ORM object: the hot path)."""
-    row = session.connection().execute(
-        _BRIEF, {"channel": channel, "external_id": external_id}).first()
-    return None if row is None else OwnerBrief(row.id, Language(row.language), bool(row.blocked),
-                                               int(row.ledger_version))
 
 
 def find_owner(session: Session, channel: Channel, external_id: str) -> Owner | None:
