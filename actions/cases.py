@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, bindparam, inspect, select
+from sqlalchemy import Select, bindparam, func, inspect, select
 from sqlmodel import Session, col
 from sqlmodel import select as orm_select
 
@@ -82,6 +82,7 @@ _PROMISE = table_of(Promise).c
 _PLAN = table_of(PaymentPlan).c
 _INSTALMENT = table_of(Instalment).c
 _INVOICE = table_of(Invoice).c
+_CLIENT = table_of(Client).c
 
 
 def related_queries() -> dict[str, Select[Any]]:
@@ -266,15 +267,20 @@ def debtor_kind(value: str) -> ClientKind:
 def oldest_open_invoice(session: Session, owner_id: int, client_name: str) -> Invoice | None:
     """The client's unpaid invoice due first (client matched case-insensitively): the one a
     call, a promise, a payment, a plan or a dispute about the client is about."""
-    from domain.ledger import find_client_by_name
+    from domain.ledger.clients import name_key
 
-    client = find_client_by_name(session, owner_id, client_name)
-    if client is None or client.id is None:
-        return None
-    return session.exec(orm_select(Invoice).where(
-        Invoice.owner_id == owner_id, Invoice.client_id == client.id,
-        col(Invoice.status).in_(OPEN_STATUSES))
-        .order_by(col(Invoice.due_date), col(Invoice.id)).limit(1)).first()
+    return session.exec(_OLDEST_OPEN, params={"owner_id": owner_id,
+                                              "name_key": name_key(client_name)}).first()
+
+
+# The client is `find_client_by_name`'s (the first with that key), in the same statement.
+_OLDEST_OPEN = orm_select(Invoice).where(
+    col(Invoice.owner_id) == bindparam("owner_id"),
+    col(Invoice.client_id) == select(func.min(_CLIENT.id)).where(
+        _CLIENT.owner_id == bindparam("owner_id"),
+        _CLIENT.name_key == bindparam("name_key")).scalar_subquery(),
+    col(Invoice.status).in_(OPEN_STATUSES)).order_by(col(Invoice.due_date), col(Invoice.id)
+                                                     ).limit(1)
 
 
 def money_text(raw: object) -> Decimal | None:

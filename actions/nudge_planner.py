@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, bindparam, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -146,9 +146,8 @@ def wanted_nudges(ctx: ActionContext, session: Session, owner: Owner, invoice: I
             and not (notice_deadline and step.step is LadderStep.THIRD_PARTY)):
         plan.add(f"ladder_step:{number}:{step.step.value}", NudgeKind.LADDER_STEP, step.due_on,
                  step=step.step.value, on=step.due_on.isoformat())
-    for promise in session.exec(select(Promise).where(
-            Promise.owner_id == owner.id, Promise.invoice_id == number,
-            Promise.state == PromiseState.PENDING)):
+    for promise in session.exec(_PENDING_PROMISES, params={"owner_id": owner.id,
+                                                           "invoice_id": number}):
         plan.add(f"promise_check:{promise.id}", NudgeKind.PROMISE_CHECK,
                  promise.promised_date + timedelta(days=1), promise=promise.id,
                  amount=str(promise.amount), date=promise.promised_date.isoformat())
@@ -173,13 +172,37 @@ def _prescription(plan: _Planner, invoice_id: int, end_safe: date) -> None:
                      NudgeKind.PRESCRIPTION, day, milestone=label, end_safe=end_safe.isoformat())
 
 
+# The statements of every re-plan, built once (bindparams: owner_id, invoice_id).
+_OWNER, _INVOICE = bindparam("owner_id"), bindparam("invoice_id")
+_PENDING_PROMISES = select(Promise).where(
+    col(Promise.owner_id) == _OWNER, col(Promise.invoice_id) == _INVOICE,
+    col(Promise.state) == PromiseState.PENDING)
+_PENDING_INSTALMENTS = select(Instalment).join(
+    PaymentPlan, col(PaymentPlan.id) == col(Instalment.plan_id)).where(
+    col(PaymentPlan.owner_id) == _OWNER, col(PaymentPlan.invoice_id) == _INVOICE,
+    col(PaymentPlan.state) == PlanState.ACTIVE, col(Instalment.owner_id) == _OWNER,
+    col(Instalment.state) == InstalmentState.PENDING)
+# Locked (PostgreSQL; SQLite's turn holds the write lock): a dispatcher cannot claim one of
+# these between this read and the changes. With them, the owner's pending digest if any.
+_HELD_NUDGES = select(Nudge).where(
+    col(Nudge.owner_id) == _OWNER,
+    or_(col(Nudge.invoice_id) == _INVOICE,
+        and_(col(Nudge.kind) == NudgeKind.DIGEST, col(Nudge.state) == NudgeState.PENDING))
+).with_for_update().execution_options(populate_existing=True)
+# (an UPDATE's bindparams may not be named after its columns)
+_CANCEL_STALE = update(Nudge).where(
+    col(Nudge.id).in_(bindparam("ids", expanding=True)), col(Nudge.owner_id) == bindparam("of"),
+    col(Nudge.state) == NudgeState.PENDING).values(state=NudgeState.CANCELLED
+                                                   ).execution_options(synchronize_session=False)
+_CANCEL_OTHER_DIGESTS = update(Nudge).where(
+    col(Nudge.owner_id) == bindparam("of"), col(Nudge.kind) == NudgeKind.DIGEST,
+    col(Nudge.state) == NudgeState.PENDING, col(Nudge.dedupe_key) != bindparam("key")
+).values(state=NudgeState.CANCELLED).execution_options(synchronize_session=False)
+
+
 def _pending_instalments(session: Session, owner: Owner, invoice_id: int) -> list[Instalment]:
-    query = (select(Instalment)
-             .join(PaymentPlan, col(PaymentPlan.id) == col(Instalment.plan_id))
-             .where(PaymentPlan.owner_id == owner.id, PaymentPlan.invoice_id == invoice_id,
-                    PaymentPlan.state == PlanState.ACTIVE, Instalment.owner_id == owner.id,
-                    Instalment.state == InstalmentState.PENDING))
-    return list(session.exec(query))
+    return list(session.exec(_PENDING_INSTALMENTS, params={"owner_id": owner.id,
+                                                           "invoice_id": invoice_id}))
 
 
 def replan_invoice(ctx: ActionContext, session: Session, owner_id: int, invoice_id: int,
@@ -192,16 +215,10 @@ def replan_invoice(ctx: ActionContext, session: Session, owner_id: int, invoice_
     owner = get_owner(session, owner_id)
     invoice = get_invoice(session, owner_id, invoice_id)
     wanted = wanted_nudges(ctx, session, owner, invoice, now)
-    # Locked (PostgreSQL; SQLite's turn holds the write lock): a dispatcher cannot claim one
-    # of these between this read and the changes below.
-    # With them, in the same query, the owner's pending digest if any (planned below if not).
     existing: dict[str, Nudge] = {}
-    digest_pending = False
-    for nudge in session.exec(select(Nudge).where(
-            Nudge.owner_id == owner_id,
-            or_(col(Nudge.invoice_id) == invoice_id,
-                and_(col(Nudge.kind) == NudgeKind.DIGEST, col(Nudge.state) == NudgeState.PENDING)))
-            .with_for_update().execution_options(populate_existing=True)):
+    digest_pending = False  # (planned below if not)
+    for nudge in session.exec(_HELD_NUDGES, params={"owner_id": owner_id,
+                                                    "invoice_id": invoice_id}):
         if nudge.invoice_id == invoice_id:
             existing[nudge.dedupe_key] = nudge
         else:
@@ -234,11 +251,8 @@ def replan_invoice(ctx: ActionContext, session: Session, owner_id: int, invoice_
     stale = [n for key, n in existing.items()
              if key not in keep and n.state is NudgeState.PENDING]
     if stale:
-        session.connection().execute(
-            update(Nudge).where(col(Nudge.id).in_([n.id for n in stale]),
-                                col(Nudge.owner_id) == owner_id,
-                                col(Nudge.state) == NudgeState.PENDING)
-            .values(state=NudgeState.CANCELLED).execution_options(synchronize_session=False))
+        session.connection().execute(_CANCEL_STALE, {"ids": [n.id for n in stale],
+                                                     "of": owner_id})
         for nudge in stale:  # what the UPDATE wrote (rows locked above), without reloading
             set_committed_value(nudge, "state", NudgeState.CANCELLED)
     if not digest_pending:
@@ -255,10 +269,7 @@ def plan_digest(ctx: ActionContext, session: Session, owner_id: int, now: dateti
     owner = get_owner(session, owner_id)
     due_at = next_weekly(now, owner.timezone, owner.digest_weekday, owner.digest_time)
     key = f"digest:{due_at.date().isoformat()}"
-    session.connection().execute(
-        update(Nudge).where(col(Nudge.owner_id) == owner_id, col(Nudge.kind) == NudgeKind.DIGEST,
-                            col(Nudge.state) == NudgeState.PENDING, col(Nudge.dedupe_key) != key)
-        .values(state=NudgeState.CANCELLED).execution_options(synchronize_session=False))
+    session.connection().execute(_CANCEL_OTHER_DIGESTS, {"of": owner_id, "key": key})
     expire_held(session, Nudge)  # the nudges the UPDATE may have changed
     return schedule_nudge(session, owner_id, NudgeKind.DIGEST, due_at, dedupe_key=key,
                           payload={"planned": due_at.isoformat()})

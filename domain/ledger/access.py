@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, inspect
+from sqlalchemy import Table, bindparam, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 
@@ -30,14 +31,19 @@ def owned(session: Session, model: type[M], owner_id: int, row_id: int, *, lock:
         if inspect(found).expired_attributes:  # e.g. just inserted: loaded whole, as a query
             session.refresh(found)               # would, so it can be read once detached
         return found  # type: ignore[no-any-return]
-    table: Any = model
-    query = select(model).where(table.id == row_id, table.owner_id == owner_id)
-    if lock:
-        query = query.with_for_update()
-    row = session.exec(query).first()
+    row: M | None = session.exec(_locked(model), params={"row_id": row_id,
+                                                         "owner_id": owner_id}).first()
     if row is None:
         raise NotFound(model.__name__, row_id)
     return row
+
+
+@cache
+def _locked(model: type[SQLModel]) -> Any:
+    """SELECT … FOR UPDATE of one owned row, built once per model."""
+    table: Any = model
+    return select(model).where(table.id == bindparam("row_id"),
+                               table.owner_id == bindparam("owner_id")).with_for_update()
 
 
 def expire_held(session: Session, model: type[SQLModel]) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from domain.ledger.access import owned, positive, utc_now
@@ -184,10 +184,12 @@ def record_payment(
     return payment
 
 
+_PAID = select(func.coalesce(func.sum(Payment.amount), 0, type_=Money())).where(
+    col(Payment.owner_id) == bindparam("owner_id"), col(Payment.invoice_id) == bindparam("invoice_id"))
+
+
 def _sum_payments(session: Session, owner_id: int, invoice_id: int) -> Decimal:
-    total = func.coalesce(func.sum(Payment.amount), 0, type_=Money())
-    query = select(total).where(Payment.owner_id == owner_id, Payment.invoice_id == invoice_id)
-    value = session.exec(query).one()
+    value = session.exec(_PAID, params={"owner_id": owner_id, "invoice_id": invoice_id}).one()
     return value if isinstance(value, Decimal) else Decimal("0.00")
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -71,11 +72,18 @@ def get_invoice(session: Session, owner_id: int, invoice_id: int) -> Invoice:
     return owned(session, Invoice, owner_id, invoice_id)
 
 
+_NUMBERED = select(Invoice).where(col(Invoice.owner_id) == bindparam("owner_id"),
+                                   col(Invoice.number) == bindparam("number"))
+_BY_NUMBER = {False: _NUMBERED.order_by(col(Invoice.id)),
+              True: _NUMBERED.where(col(Invoice.client_id) == bindparam("client_id"))
+              .order_by(col(Invoice.id))}
+
+
 def _by_number(session: Session, owner_id: int, number: str, client_id: int | None) -> list[Invoice]:
-    query = select(Invoice).where(Invoice.owner_id == owner_id, Invoice.number == number.strip())
-    if client_id is not None:
-        query = query.where(Invoice.client_id == client_id)
-    return list(session.exec(query.order_by(col(Invoice.id))))
+    params = {"owner_id": owner_id, "number": number.strip(), "client_id": client_id}
+    if client_id is None:
+        del params["client_id"]
+    return list(session.exec(_BY_NUMBER[client_id is not None], params=params))
 
 
 def find_invoice_by_number(
