@@ -18,6 +18,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.logging_setup import redact
+from bot.telegram.ordering import Intake
 
 
 def _seconds(value: object, default: float | None) -> float | None:
@@ -113,3 +114,32 @@ class AiohttpRequest(BaseRequest):
         except aiohttp.ClientError as exc:  # its text may hold the URL: not the token
             raise NetworkError(f"aiohttp.{type(exc).__name__}: "
                                f"{redact(str(exc))}") from exc
+
+
+class PollingRequest(AiohttpRequest):
+    """The long-polling client: each getUpdates waits until the bot has room
+    (`bot.telegram.ordering.Intake`) and counts the updates it brought."""
+
+    def __init__(self, intake: Intake) -> None:
+        super().__init__(connection_pool_size=1)
+        self.intake = intake
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: object = BaseRequest.DEFAULT_NONE,
+        write_timeout: object = BaseRequest.DEFAULT_NONE,
+        connect_timeout: object = BaseRequest.DEFAULT_NONE,
+        pool_timeout: object = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        polling = url.endswith("/getUpdates")
+        if polling:
+            await self.intake.room()
+        status, payload = await super().do_request(url, method, request_data, read_timeout,
+                                                   write_timeout, connect_timeout, pool_timeout)
+        if polling and status == 200:
+            # One "update_id" key per update: quotes inside texts arrive escaped (\").
+            self.intake.took(payload.count(b'"update_id"'))
+        return status, payload

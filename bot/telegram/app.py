@@ -23,7 +23,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.settings import Settings
-from bot.telegram.aiohttp_request import AiohttpRequest
+from bot.telegram.aiohttp_request import AiohttpRequest, PollingRequest
 from bot.telegram.buttons import ButtonCodec
 from bot.telegram.commands import ALIASES, COMMAND_PAYLOADS
 from bot.telegram.delivery import Delivery, log_blocked
@@ -76,6 +76,7 @@ def build_application(
         if nudges is not None:
             await nudges.stop(app)
 
+    processor = PerChatUpdateProcessor(max_concurrent_updates=64)
     builder = (
         ApplicationBuilder()
         .token(bot_token(settings))
@@ -84,15 +85,16 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_max_rate,
                                      max_retries=2))
-        .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates=64))
+        .concurrent_updates(processor)
         .post_init(set_command_menu)
         .post_stop(stop_nudges)
     )
     # HTTP on aiohttp rather than PTB's default httpx: a third of the CPU per call under load
-    # (bot/telegram/aiohttp_request.py). Long polling gets its own one-connection client.
+    # (bot/telegram/aiohttp_request.py). Long polling gets its own one-connection client,
+    # which fetches only while the bot has room (ordering.Intake).
     builder = builder.request(request or AiohttpRequest(connection_pool_size=256))
-    builder = builder.get_updates_request(get_updates_request or AiohttpRequest(
-        connection_pool_size=1))
+    builder = builder.get_updates_request(get_updates_request or PollingRequest(
+        processor.intake))
     app: TelegramApp = builder.build()
 
     # Handlers, in the order PTB tries them (first match wins within group 0).
