@@ -53,15 +53,24 @@ class OpenCase:
     """One open invoice in a list of many: its triage summary ranks and totals it; the full
     diagnosis (routes, notices, wording facts) is built only when a template shows it."""
 
-    __slots__ = ("row", "summary", "_source", "_ctx", "_diagnosis")
+    __slots__ = ("row", "invoice_id", "summary", "_source", "_ctx", "_diagnosis", "_memo")
 
     def __init__(self, row: Any, summary: Summary, source: _Source, ctx: ActionContext):
         self.row, self.summary, self._source, self._ctx = row, summary, source, ctx
+        self.invoice_id = int(row.id)
         self._diagnosis: Diagnosis | None = None
+        self._memo: dict[str, Any] | None = None
 
-    @property
-    def invoice_id(self) -> int:
-        return int(self.row.id)
+    def derive(self, name: str, compute: Callable[[OpenCase], T]) -> T:
+        """`compute(self)`, once per case (it may read only the case, whose row carries the
+        invoice's version and whose list is the day's): kept when a list is refreshed."""
+        if self._memo is None:
+            self._memo = {}
+        try:
+            return self._memo[name]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self._memo[name] = compute(self)
+            return value
 
     @property
     def diagnosis(self) -> Diagnosis:

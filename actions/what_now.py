@@ -45,7 +45,10 @@ def rank(cases: Sequence[OpenCase], today: date
         if on is not None and on <= horizon:
             (due if on <= today else week).append(case)
     ordinal = today.toordinal()
-    shown = heapq.nlargest(TOP, due, key=lambda c: priority(c, ordinal))  # stable
+    # Each case's priority is kept with it: a list refreshed after a write keeps the cases
+    # that did not change, so ranking 5 000 again computes one or two.
+    shown = heapq.nlargest(TOP, due, key=lambda c: c.derive(  # stable
+        "priority", lambda case: priority(case, ordinal)))
     soon = heapq.nsmallest(TOP, week, key=lambda c: c.summary.step_due_on or today)
     return shown, max(0, len(due) - TOP), soon
 
