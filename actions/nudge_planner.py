@@ -173,7 +173,8 @@ def _prescription(plan: _Planner, invoice_id: int, end_safe: date) -> None:
 
 
 # The statements of every re-plan, built once (bindparams: owner_id, invoice_id).
-_OWNER, _INVOICE = bindparam("owner_id"), bindparam("invoice_id")
+_OWNER: Any = bindparam("owner_id")
+_INVOICE: Any = bindparam("invoice_id")
 _PENDING_PROMISES = select(Promise).where(
     col(Promise.owner_id) == _OWNER, col(Promise.invoice_id) == _INVOICE,
     col(Promise.state) == PromiseState.PENDING)
