@@ -22,6 +22,7 @@ from domain.ledger.clients import add_client, find_client_by_name, list_clients
 from domain.ledger.conversation import (
     Conversation,
     load_conversation,
+    owner_turn,
     record_update_processed,
     save_conversation,
 )
@@ -125,6 +126,23 @@ def test_conversation_and_update_dedupe(engine: Engine) -> None:
         assert record_update_processed(s, 2**40 + 1, now=NOW) is False
     with db.unit_of_work(engine, write=False) as s:
         assert load_conversation(s, owner) == Conversation(events * 2, {"client": None}, None)
+
+
+def test_owner_turn_reads_the_owner_and_their_own_conversation(engine: Engine) -> None:
+    """What a turn starts from, in one statement: never another owner's conversation."""
+    with db.unit_of_work(engine) as s:
+        alice, bob = make_owner(s, "11"), make_owner(s, "12")
+        save_conversation(s, bob, [{"event": "user", "text": "bob"}], {"client": "B"}, None,
+                          now=NOW)
+        update_owner_profile(s, alice, {"blocked": True})
+    with db.unit_of_work(engine, write=False) as s:
+        assert owner_turn(s, e.Channel.TELEGRAM, "13") is None
+        brief, conversation = owner_turn(s, e.Channel.TELEGRAM, "11") or (None, None)
+        assert brief is not None and (brief.id, brief.blocked) == (alice, True)
+        assert conversation == Conversation()
+        brief, conversation = owner_turn(s, e.Channel.TELEGRAM, "12") or (None, None)
+        assert brief is not None and brief.id == bob and brief.language is e.Language.FR
+        assert conversation == Conversation([{"event": "user", "text": "bob"}], {"client": "B"})
 
 
 def test_erase_owner_removes_everything_of_that_owner_only(engine: Engine) -> None:
