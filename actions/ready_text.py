@@ -56,8 +56,10 @@ def wording_context(session: Session, owner_id: int, tracker: Tracker, lang: str
     owner = get_owner(session, owner_id)
     pending = [p for p in list_promises(session, owner_id, invoice.id)
                if p.state is PromiseState.PENDING]
+    context = view.template_context(lang)
+    context["client"] = {**context["client"], "address": view.client.address or ""}
     return {
-        **view.template_context(lang), "today": today.isoformat(),
+        **context, "today": today.isoformat(),
         "owner": {name: getattr(owner, name) or "" for name in (
             "business_name", "signature", "email", "phone", "address", "iban")},
         "promise": {"amount": str(pending[-1].amount),

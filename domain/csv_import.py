@@ -29,6 +29,7 @@ MAX_BYTES = 1_000_000  # a spreadsheet of 5 000 invoices is about 500 kB
 MAX_ROWS = 5_000
 MAX_NUMBER_LENGTH = 64  # the ledger's invoice.number column
 MAX_NAME_LENGTH = 200
+MAX_ADDRESS_LENGTH = 300  # a few lines on an envelope
 MAX_ERRORS_KEPT = 1_000  # beyond this the preview only counts them
 #: A leading `'` that an export put before these characters (formula neutralisation) is removed.
 NEUTRALISED = ("=", "+", "-", "@", "\t", "\r")
@@ -44,6 +45,9 @@ class Column(StrEnum):
     CLIENT_KIND = "client_kind"
     EMAIL = "email"
     PHONE = "phone"
+    ADDRESS = "address"
+    POSTCODE = "postcode"
+    CITY = "city"
     CURRENCY = "currency"
 
 
@@ -68,6 +72,12 @@ _ALIASES: dict[Column, tuple[str, ...]] = {
                          "customer type", "kind"),
     Column.EMAIL: ("email", "e mail", "mail", "courriel", "adresse email"),
     Column.PHONE: ("telephone", "tel", "phone", "telephone client", "phone number", "mobile"),
+    Column.ADDRESS: ("adresse", "adresse postale", "adresse client", "adresse du client",
+                     "adresse de facturation", "address", "postal address", "billing address",
+                     "client address", "street"),
+    Column.POSTCODE: ("code postal", "cp", "postcode", "post code", "postal code", "zip",
+                      "zip code"),
+    Column.CITY: ("ville", "commune", "localite", "city", "town"),
     Column.CURRENCY: ("devise", "monnaie", "currency"),
 }
 _HEADER = {alias: column for column, aliases in _ALIASES.items() for alias in aliases}
@@ -113,6 +123,7 @@ class ImportRow:
     terms: str | None = None
     email: str | None = None
     phone: str | None = None
+    address: str | None = None  # "street\npostcode town", as the formal notice prints it
 
     @property
     def key(self) -> tuple[str, str]:
@@ -297,7 +308,8 @@ def _row(line: int, cells: list[str], mapping: dict[Column, int]) -> ImportRow:
     terms = get(Column.TERMS) or None
     due = _due(get(Column.DUE_DATE), terms, invoice_date, kind)
     return ImportRow(line, number, client, amount, invoice_date, due, kind, assumed,
-                     terms=terms, email=_email(get(Column.EMAIL)), phone=_phone(get(Column.PHONE)))
+                     terms=terms, email=_email(get(Column.EMAIL)), phone=_phone(get(Column.PHONE)),
+                     address=_address(get(Column.ADDRESS), get(Column.POSTCODE), get(Column.CITY)))
 
 
 def parse_money(raw: str) -> Decimal:
@@ -386,6 +398,19 @@ def _email(raw: str) -> str | None:
     if not _EMAIL.match(raw) or len(raw) > 254:
         raise _RowRejected("invalid_email", Column.EMAIL, raw)
     return raw
+
+
+def _address(street: str, postcode: str, city: str) -> str | None:
+    """One address from its columns (or all of it in the address column: "12 rue X, 75011
+    Paris" stays on one line); lines joined with "\n"."""
+    town = " ".join(part for part in (postcode.strip(), city.strip()) if part)
+    lines = [" ".join(line.split()) for line in (*street.replace("\r", "").split("\n"), town)]
+    text = "\n".join(line for line in lines if line)
+    if not text:
+        return None
+    if len(text) > MAX_ADDRESS_LENGTH or any(ord(c) < 32 and c != "\n" for c in text):
+        raise _RowRejected("invalid_address", Column.ADDRESS, street or town)
+    return text
 
 
 def _phone(raw: str) -> str | None:

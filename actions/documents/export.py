@@ -1,5 +1,5 @@
 """All the owner's invoices as one CSV: facts, status, days late, penalties and next step from
-the same diagnosis the chat shows. Its first ten columns are what `relance import` reads back."""
+the same diagnosis the chat shows. Its first eleven columns are what `relance import` reads back."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def invoices_csv(ctx: ActionContext, session: Session, owner_id: int, today: dat
         step = diag.next.step
         rows.append([
             invoice.number, client.name, module.kinds[client.kind.value], client.email or "",
-            client.phone or "", number(invoice.amount, lang), number(invoice.paid_amount, lang),
+            client.phone or "", client.address or "", number(invoice.amount, lang), number(invoice.paid_amount, lang),
             day(invoice.invoice_date, lang), day(invoice.due_date, lang), invoice.terms or "",
             module.statuses[invoice.status.value], str(max(diag.days_late, 0)),
             number(diag.interest.due, lang), number(diag.indemnity, lang),

@@ -34,7 +34,7 @@ class InvoiceFacts:
             "place": town(self.owner.address),
             "client": {"name": client.name, "kind": client.kind.value,
                        "tone": client.tone.value, "email": client.email or "",
-                       "phone": client.phone or ""},
+                       "phone": client.phone or "", "address": client.address or ""},
             "invoice": {"id": invoice.id, "number": invoice.number,
                         "amount": str(invoice.amount), "paid": str(invoice.paid_amount),
                         "invoice_date": invoice.invoice_date.isoformat(),

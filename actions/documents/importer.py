@@ -57,10 +57,11 @@ def _client(session: Session, owner_id: int, row: ImportRow, cache: dict[str, Cl
     new = client is None
     if client is None:
         client = add_client(session, owner_id, row.client, ClientKind(row.client_kind.value),
-                            email=row.email, phone=row.phone)
+                            email=row.email, phone=row.phone, address=row.address)
     else:  # fill what the ledger does not know yet; never overwrite
         client.email = client.email or row.email
         client.phone = client.phone or row.phone
+        client.address = client.address or row.address
         session.add(client)
     cache[key] = client
     return client, new

@@ -26,6 +26,7 @@ def add_client(
     is_merchant: bool | None = None,
     email: str | None = None,
     phone: str | None = None,
+    address: str | None = None,
     notes: str | None = None,
     tone: Tone = Tone.NORMAL,
 ) -> Client:
@@ -40,6 +41,7 @@ def add_client(
         is_merchant=is_merchant,
         email=email,
         phone=phone,
+        address=address,
         notes=notes,
         tone=Tone(tone),
     )
@@ -87,6 +89,7 @@ def update_client(
     tone: Tone | None = None,
     email: str | None = None,
     phone: str | None = None,
+    address: str | None = None,
     notes: str | None = None,
     is_merchant: bool | None = None,
 ) -> Client:
@@ -97,6 +100,7 @@ def update_client(
     for field, value in (
         ("email", email),
         ("phone", phone),
+        ("address", address),
         ("notes", notes),
         ("is_merchant", is_merchant),
     ):

@@ -97,6 +97,7 @@ class Client(SQLModel, table=True):
     is_merchant: bool | None = None
     email: str | None = None
     phone: str | None = None
+    address: str | None = None  # postal, lines separated by "\n" (the formal notice's)
     notes: str | None = None
     tone: e.Tone = _enum(e.Tone, default=e.Tone.NORMAL)
 

@@ -55,12 +55,17 @@ def _facts(ctx: ActionContext, owner_id: int) -> list[tuple[object, ...]]:
         clients = {c.id: c for c in list_clients(session, owner_id)}
         return sorted((i.number, clients[i.client_id].name, clients[i.client_id].kind, i.amount,
                        i.invoice_date, i.due_date, clients[i.client_id].email,
-                       clients[i.client_id].phone) for i in list_invoices(session, owner_id))
+                       clients[i.client_id].phone, clients[i.client_id].address)
+                      for i in list_invoices(session, owner_id))
 
 
 def test_import_then_reimport_creates_nothing_twice(ctx: ActionContext, owner_id: int) -> None:
     data = SAMPLE.read_bytes()
     assert _import(ctx, owner_id, data) == (4, 0, 3)
+    addresses = {f[1]: f[-1] for f in _facts(ctx, owner_id)}
+    assert addresses == {"SARL Dupont Bâtiment": "12 rue des Lilas\nBâtiment B\n69003 Lyon",
+                         "Mme Claire Bernard": "3 place du Marché\n13002 Marseille",
+                         "Café du Port": None}
     assert _import(ctx, owner_id, data) == (0, 4, 0)
     with unit_of_work(ctx.engine, write=False) as session:
         assert len(session.exec(select(Invoice)).all()) == 4

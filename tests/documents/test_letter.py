@@ -10,9 +10,14 @@ import pytest
 
 from actions.cases import case_view
 from actions.context import ActionContext
-from actions.documents import DocumentError, formal_notice_pdf, invoice_by_number
+from actions.documents import (
+    DocumentError,
+    formal_notice_pdf,
+    formal_notice_text,
+    invoice_by_number,
+)
 from actions.wording import money, percent
-from domain.ledger import NotFound, record_payment, unit_of_work
+from domain.ledger import NotFound, record_payment, unit_of_work, update_client
 from domain.ledger.enums import ClientKind
 
 from .conftest import TODAY, make_invoice, pdf_text
@@ -102,3 +107,23 @@ def test_no_letter_before_the_due_date_or_once_paid(ctx: ActionContext, owner_id
             with pytest.raises(DocumentError) as refused:
                 formal_notice_pdf(ctx, session, owner_id, invoice_id, TODAY, "fr")
             assert refused.value.code == code
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_letter_is_addressed_to_the_client_when_the_address_is_known(
+        ctx: ActionContext, owner_id: int, lang: str) -> None:
+    placeholder = "[adresse du destinataire]" if lang == "fr" else "[recipient's address]"
+    with unit_of_work(ctx.engine) as session:
+        row = make_invoice(session, owner_id, number=f"F-ADR-{lang}")
+        assert row.id is not None
+        before = formal_notice_text(ctx, session, owner_id, row.id, TODAY, lang)
+        update_client(session, owner_id, row.client_id,
+                      address="12 rue des Lilas\nBâtiment B\n69003 Lyon")
+        after = formal_notice_text(ctx, session, owner_id, row.id, TODAY, lang)
+        pdf = _flat(pdf_text(formal_notice_pdf(ctx, session, owner_id, row.id, TODAY, lang)))
+    assert placeholder in before
+    assert placeholder not in after
+    indent = " " * 40
+    assert (f"{indent}SARL Dupont Bâtiment\n{indent}12 rue des Lilas\n{indent}Bâtiment B\n"
+            f"{indent}69003 Lyon\n") in after
+    assert "12 rue des Lilas Bâtiment B 69003 Lyon" in pdf
