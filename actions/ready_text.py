@@ -90,11 +90,14 @@ class ActionWording(Action):
         number = context["invoice"]["number"]
         pdf = await ctx.db(lambda s: document_for_step(s, owner_id, invoice_id, number, step,
                                                        tracker), write=False)
+        buttons = [("step_done", f'/nudge_done{{"invoice":{invoice_id},"step":"{step}"}}')] \
+            if step in {s.value for s in LadderStep} else []
+        if step == LadderStep.FORMAL_NOTICE.value and not context["client"]["address"]:
+            buttons.append(("add_address", f'/set_address{{"invoice":{invoice_id}}}'))
         say(dispatcher, tracker, "ready_text", {"step": step, "text": text,
                                                 "number": context["invoice"]["number"],
                                                 "client": context["client"]["name"]},
-            buttons=[("step_done", f'/nudge_done{{"invoice":{invoice_id},"step":"{step}"}}')]
-            if step in {s.value for s in LadderStep} else [])
+            buttons=buttons)
         if pdf is not None:
             dispatcher.utter_message(attachment=pdf)
         return [SlotSet("invoice_id", float(invoice_id))]

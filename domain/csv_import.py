@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from domain.address import postal_address
 from domain.case import EARLIEST_DATE
 from domain.errors import InvalidInput
 from domain.money import parse_amount
@@ -29,7 +30,6 @@ MAX_BYTES = 1_000_000  # a spreadsheet of 5 000 invoices is about 500 kB
 MAX_ROWS = 5_000
 MAX_NUMBER_LENGTH = 64  # the ledger's invoice.number column
 MAX_NAME_LENGTH = 200
-MAX_ADDRESS_LENGTH = 300  # a few lines on an envelope
 MAX_ERRORS_KEPT = 1_000  # beyond this the preview only counts them
 #: A leading `'` that an export put before these characters (formula neutralisation) is removed.
 NEUTRALISED = ("=", "+", "-", "@", "\t", "\r")
@@ -400,17 +400,11 @@ def _email(raw: str) -> str | None:
     return raw
 
 
-def _address(street: str, postcode: str, city: str) -> str | None:
-    """One address from its columns (or all of it in the address column: "12 rue X, 75011
-    Paris" stays on one line); lines joined with "\n"."""
-    town = " ".join(part for part in (postcode.strip(), city.strip()) if part)
-    lines = [" ".join(line.split()) for line in (*street.replace("\r", "").split("\n"), town)]
-    text = "\n".join(line for line in lines if line)
-    if not text:
-        return None
-    if len(text) > MAX_ADDRESS_LENGTH or any(ord(c) < 32 and c != "\n" for c in text):
-        raise _RowRejected("invalid_address", Column.ADDRESS, street or town)
-    return text
+def _address(street: str, postcode: str, town: str) -> str | None:
+    try:
+        return postal_address(street, postcode, town)
+    except InvalidInput:
+        raise _RowRejected("invalid_address", Column.ADDRESS, street or town) from None
 
 
 def _phone(raw: str) -> str | None:

@@ -8,9 +8,10 @@ from typing import Any
 
 import yaml
 
-# Intents only buttons send (the buttons of pushed nudges): no NLU examples on purpose.
+# Intents only buttons send (the buttons of pushed nudges, the letter's "add the address"):
+# no NLU examples on purpose.
 BUTTON_ONLY_INTENTS = frozenset({"nudge_done", "nudge_snooze", "invoice_paid", "promise_check",
-                                 "import_confirm", "instalment_paid"})
+                                 "import_confirm", "instalment_paid", "set_address"})
 SKIP_PAYLOAD = "/skip"  # a "skip" button: taken as the answer text of the question asked
 
 

@@ -42,7 +42,8 @@ def sample_context(debtor: str) -> dict[str, Any]:
             "step": "first_reminder", "text": "Objet : <rappel>", "when": "2026-11-24",
             "rows": 8, "invoices": 1, "max": 24, "language": "fr", "nudges_paused": False,
             "digest_time": "09:00", "timezone": "Europe/Paris", "changed": True,
-            "ok": True, "created": 3, "skipped": 1, "clients": 2}
+            "ok": True, "created": 3, "skipped": 1, "clients": 2,
+            "address": "12 rue <des> Lilas\n69003 Lyon"}
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -56,6 +57,7 @@ def test_chat_template_renders(name: str, lang: str, debtor: str) -> None:
     assert text.strip()
     assert "{{" not in text.replace("{{7*7}}", "") and "49" not in text
     assert "<Fils>" not in text and "<pas>" not in text and "<Olga>" not in text  # escaped
+    assert "<des>" not in text
 
 
 def test_languages_have_the_same_templates_and_buttons() -> None:
