@@ -84,6 +84,26 @@ class OpenCase:
         return case_context(row, row.client_name, row.kind.value, row.client_tone.value,
                             self.diagnosis, lang)
 
+    def list_context(self) -> dict[str, Any]:
+        """What a line of the "what now" list shows — the amount claimable, the days late,
+        the next step — read off the triage summary: no full diagnosis (the same numbers:
+        tests/actions/test_open_cases.py)."""
+        row, summary = self.row, self.summary
+        return {
+            "invoice": {"id": row.id, "number": row.number, "amount": str(row.amount),
+                        "invoice_date": row.invoice_date.isoformat(),
+                        "due_date": row.due_date.isoformat()},
+            "client": {"name": row.client_name, "kind": row.kind.value,
+                       "tone": row.client_tone.value},
+            "diag": {"total_claimable": str(summary.total_claimable),
+                     "days_late": summary.days_late,
+                     "next_step": {
+                         "step": summary.step.value if summary.step else None,
+                         "due_on": summary.step_due_on.isoformat() if summary.step_due_on
+                         else None,
+                         "pause": summary.pause.value}},
+        }
+
 
 class OpenCases(tuple[OpenCase, ...]):
     """An owner's open invoices on a day, oldest due date first. Shared by every turn that

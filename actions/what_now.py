@@ -12,7 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import say
-from actions.context import current, language
+from actions.context import current
 from actions.open_cases import OpenCase, OpenCases, open_cases
 from domain.ladder import Pause
 
@@ -69,11 +69,10 @@ class ActionWhatNow(Action):
 
         cases = await ctx.db(lambda s: open_cases(ctx, s, owner_id, today), write=False)
         shown, more, week = ranked(cases, today)
-        lang = language(tracker)
         say(dispatcher, tracker, "what_now", {
-            "today_items": [c.template_context(lang) for c in shown],
+            "today_items": [c.list_context() for c in shown],
             "more": more,
-            "week_items": [c.template_context(lang) for c in week],
+            "week_items": [c.list_context() for c in week],
             "open_count": len(cases)},
             buttons=[("new_invoice", "/add_invoice")] if not cases else [
                 (f"write_{i}", f'/ask_wording{{"invoice":{c.invoice_id},'

@@ -101,6 +101,14 @@ def compare(ctx: ActionContext, owner: int, today: date) -> int:
             assert summary.step_is_due(today) == alone.next.is_due(today)
             assert summary.days_late == alone.days_late
             assert summary.prescription_end == alone.prescription.end_safe
+            # The "what now" line, off the summary, reads what the full context says.
+            full, light = item.template_context("fr"), item.list_context()
+            assert light["invoice"] == full["invoice"] and light["client"] == full["client"]
+            for key, value in light["diag"].items():
+                expected = full["diag"][key]
+                if key == "next_step":
+                    expected = {k: expected[k] for k in value}
+                assert value == expected, key
         overdue = open_cases(ctx, s, owner, today, overdue_only=True)
         assert [o.invoice_id for o in overdue] == [
             o.invoice_id for o in listed if o.row.due_date < today]
