@@ -85,9 +85,9 @@ class OpenCase:
                             self.diagnosis, lang)
 
     def list_context(self) -> dict[str, Any]:
-        """What a line of the "what now" list shows — the amount claimable, the days late,
-        the next step — read off the triage summary: no full diagnosis (the same numbers:
-        tests/actions/test_open_cases.py)."""
+        """What a line of a list ("what now", the overdue list) shows — amounts due and
+        claimable, days late, the next step — read off the triage summary: no full
+        diagnosis (the same numbers: tests/actions/test_open_cases.py)."""
         row, summary = self.row, self.summary
         return {
             "invoice": {"id": row.id, "number": row.number, "amount": str(row.amount),
@@ -96,6 +96,9 @@ class OpenCase:
             "client": {"name": row.client_name, "kind": row.kind.value,
                        "tone": row.client_tone.value},
             "diag": {"total_claimable": str(summary.total_claimable),
+                     "principal_due": str(summary.principal_due),
+                     "penalties": {"total": str(summary.penalties_total),
+                                   "due": str(summary.penalties_due)},
                      "days_late": summary.days_late,
                      "next_step": {
                          "step": summary.step.value if summary.step else None,

@@ -46,9 +46,8 @@ class ActionListOverdue(Action):
         if entity(tracker, "chart") and cases:
             chart = await ctx.db(lambda s: ageing_png(ctx, s, owner_id, today,
                                                       language(tracker)), write=False)
-        lang = language(tracker)
         say(dispatcher, tracker, "overdue_list", {
-            "items": [c.template_context(lang) for c in cases[:SHOWN]],
+            "items": [c.list_context() for c in cases[:SHOWN]],
             "more": max(0, len(cases) - SHOWN),
             **overdue_totals(cases)},
             buttons=[("chart", '/list_overdue{"chart":"yes"}')] if cases and not chart else [])

@@ -169,7 +169,7 @@ class Triage:
         step = self.next
         return Summary(self.interest.principal_due, self.interest.due, self.indemnity,
                        self.days_late, self.prescription.end_safe, step.step, step.due_on,
-                       step.pause)
+                       step.pause, self.interest.total)
 
 
 class Summary(NamedTuple):
@@ -184,6 +184,7 @@ class Summary(NamedTuple):
     step: LadderStep | None
     step_due_on: date | None
     pause: Pause
+    penalties_total: Decimal = Decimal("0.00")  # accrued, before what payments covered
 
     @property
     def total_claimable(self) -> Decimal:
