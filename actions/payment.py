@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +34,31 @@ class ValidatePaymentForm(FormValidationAction):
         return amount("payment_amount", value, dispatcher, tracker)
 
 
+def stated_day(tracker: Tracker) -> date | None:
+    """The date the owner gave with the payment ("a payé 500 € hier", "le 20/11"), in the
+    messages of this payment form: back to the one that started it."""
+    started = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == "payment_form":
+            started = True
+        elif event.get("event") == "user":
+            for found in (event.get("parse_data") or {}).get("entities") or []:
+                if found.get("entity") == "date":
+                    try:
+                        return date.fromisoformat(str(found.get("value")))
+                    except ValueError:
+                        continue
+            if started:
+                return None
+    return None
+
+
+def payment_day(stated: date | None, today: date, issued: date) -> date:
+    """The day the money came: the one stated when it is neither after today nor before
+    the invoice (a weekday read as the next one, "lundi", is after today: today then)."""
+    return stated if stated is not None and issued <= stated <= today else today
+
+
 class ActionSubmitPayment(Action):
     def name(self) -> str:
         return "action_submit_payment"
@@ -43,13 +69,15 @@ class ActionSubmitPayment(Action):
         owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
         client = str(tracker.get_slot("client"))
         received = Decimal(str(tracker.get_slot("payment_amount")))
+        stated = stated_day(tracker)
 
         def store(session: Session) -> tuple[str, dict[str, str]]:
             invoice = oldest_open_invoice(session, owner_id, client)
             if invoice is None or invoice.id is None:
                 return "no_open_invoice", {"client": client}
+            paid_on = payment_day(stated, today, invoice.invoice_date)
             try:
-                record_payment(session, owner_id, invoice.id or 0, received, today)
+                record_payment(session, owner_id, invoice.id or 0, received, paid_on)
             except InvalidAmount:
                 return "payment_too_large", {
                     "client": client, "number": invoice.number,
@@ -60,6 +88,7 @@ class ActionSubmitPayment(Action):
             claimable = case_view(ctx, session, invoice, today).diagnosis.total_claimable
             return "payment_logged", {
                 "client": client, "number": invoice.number, "amount": str(received),
+                "paid_on": paid_on.isoformat() if paid_on != today else "",
                 "remaining": str(invoice.amount - invoice.paid_amount),
                 "claimable": str(claimable)}
 

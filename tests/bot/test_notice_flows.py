@@ -1,5 +1,6 @@
-"""The client's address for the formal notice, asked from the letter's own button: a whole
-conversation, bad input, another owner's forged button."""
+"""What the formal notice and the claim rest on, in whole conversations: the client's
+address, asked from the letter's own button (bad input, another owner's forged button), and
+a payment recorded on the day the owner says."""
 
 from __future__ import annotations
 
@@ -50,3 +51,22 @@ def test_hostile_address_is_data_and_a_forged_button_reaches_nothing(chat: Chat)
     assert "Dupont SARL" not in "".join(out) and "rue Basse" not in "".join(out)
     letter = chat.say("noe", NOTICE)[0].text
     assert "rue Basse" in letter and "rue du Vol" not in letter and "49" not in letter
+
+
+def test_a_payment_is_recorded_on_the_day_the_owner_says(chat: Chat) -> None:
+    chat.talk("ines", *NEW_INVOICE)
+    out = chat.talk("ines", "Dupont SARL a payé 200 € hier")
+    assert "reçu le 22/11/2026" in out[0]
+    out = chat.talk("ines", "Dupont SARL a payé le 20/11", "100 €")  # the date, then asked
+    assert "reçu le 20/11/2026" in out[-1]
+    out = chat.talk("ines", "Dupont SARL a payé 50 € lundi")  # read as next Monday: today
+    assert "Paiement enregistré" in out[0] and "reçu le" not in out[0]
+    from domain.ledger import find_owner, list_invoices, list_payments, unit_of_work
+    from domain.ledger.enums import Channel as LedgerChannel
+
+    with unit_of_work(chat.assistant.engine, write=False) as session:
+        owner = find_owner(session, LedgerChannel.CONSOLE, "ines")
+        assert owner is not None and owner.id is not None
+        [invoice] = list_invoices(session, owner.id)
+        days = [p.paid_on.isoformat() for p in list_payments(session, owner.id, invoice.id or 0)]
+    assert days == ["2026-11-20", "2026-11-22", "2026-11-23"]
