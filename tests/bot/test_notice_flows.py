@@ -32,6 +32,7 @@ def test_the_formal_notice_asks_for_the_address_then_prints_it(chat: Chat) -> No
     assert "12 rue des Lilas\n69003 Lyon" in out[2]
     letter = chat.say("lea", NOTICE)
     assert "[adresse du destinataire]" not in letter[0].text
+    assert "[ville]" not in letter[0].text and "Le lundi 23 novembre 2026" in letter[0].text
     assert "Dupont SARL\n" + " " * 40 + "12 rue des Lilas\n" + " " * 40 + "69003 Lyon" in (
         letter[0].text)
     assert _address_button(letter) is None
