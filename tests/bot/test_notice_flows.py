@@ -60,7 +60,9 @@ def test_a_payment_is_recorded_on_the_day_the_owner_says(chat: Chat) -> None:
     assert "reçu le 22/11/2026" in out[0]
     out = chat.talk("ines", "Dupont SARL a payé le 20/11", "100 €")  # the date, then asked
     assert "reçu le 20/11/2026" in out[-1]
-    out = chat.talk("ines", "Dupont SARL a payé 50 € lundi")  # read as next Monday: today
+    out = chat.talk("ines", "Dupont SARL a payé 50 € samedi")  # the last one, not the next
+    assert "reçu le 21/11/2026" in out[0]
+    out = chat.talk("ines", "Dupont SARL a payé 10 €")
     assert "Paiement enregistré" in out[0] and "reçu le" not in out[0]
     from domain.ledger import find_owner, list_invoices, list_payments, unit_of_work
     from domain.ledger.enums import Channel as LedgerChannel
@@ -70,4 +72,4 @@ def test_a_payment_is_recorded_on_the_day_the_owner_says(chat: Chat) -> None:
         assert owner is not None and owner.id is not None
         [invoice] = list_invoices(session, owner.id)
         days = [p.paid_on.isoformat() for p in list_payments(session, owner.id, invoice.id or 0)]
-    assert days == ["2026-11-20", "2026-11-22", "2026-11-23"]
+    assert days == ["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23"]
