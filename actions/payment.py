@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -20,8 +19,6 @@ from actions.replan import replan
 from domain.ledger import InvalidAmount, record_payment
 
 Slots = dict[str, Any]
-_WEEKDAY = re.compile(r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|"
-                      r"wednesday|thursday|friday|saturday|sunday", re.IGNORECASE)
 
 
 class ValidatePaymentForm(FormValidationAction):
@@ -38,9 +35,9 @@ class ValidatePaymentForm(FormValidationAction):
 
 
 def stated_day(tracker: Tracker) -> date | None:
-    """The date the owner gave with the payment ("a payé 500 € hier", "le 20/11", "lundi"),
-    in the messages of this payment form: back to the one that started it. A weekday that
-    the NLU read as the next one ("lundi") means the last one: the money has come."""
+    """The date the owner gave with the payment ("a payé 500 € hier", "le 20/11", "samedi":
+    the runner reads dates about a payment as past ones), in the messages of this payment
+    form: back to the one that started it."""
     started = False
     for event in reversed(tracker.events):
         if event.get("event") == "active_loop" and event.get("name") == "payment_form":
@@ -49,14 +46,9 @@ def stated_day(tracker: Tracker) -> date | None:
             for found in (event.get("parse_data") or {}).get("entities") or []:
                 if found.get("entity") == "date":
                     try:
-                        day = date.fromisoformat(str(found.get("value")))
+                        return date.fromisoformat(str(found.get("value")))
                     except ValueError:
                         continue
-                    said = str(found.get("text") or "")
-                    weekday = not any(ch.isdigit() for ch in said) and _WEEKDAY.search(said)
-                    today = date.fromisoformat(str((event.get("metadata") or {}).get(
-                        "today") or day.isoformat()))
-                    return day - timedelta(days=7) if weekday and day > today else day
             if started:
                 return None
     return None

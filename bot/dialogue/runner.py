@@ -27,6 +27,10 @@ INTERRUPTIONS = {"what_now", "help", "list_overdue", "ask_penalties", "invoice_s
 DATE_SLOTS = {"invoice_date": "past", "due_date": "any", "promise_date": "future"}
 AMOUNT_SLOTS = {"amount", "promise_amount", "payment_amount"}
 PAST_CUES = re.compile(r"\b(?:[ée]chue?s?|depuis|overdue|was due|since)\b", re.IGNORECASE)
+# Dates said about money already received are behind us ("a payé samedi": the last one):
+# in the message that reports a payment and while its form is open.
+PAST_INTENTS = {"report_payment"}
+PAST_FORMS = {"payment_form"}
 MAX_EVENTS = 40  # the tracker keeps the recent past only (it is saved after every message)
 MAX_FOLLOWUPS = 3
 
@@ -89,9 +93,12 @@ class Runner:
         if parse is None:
             requested = turn.slots.get("requested_slot")
             direction = DATE_SLOTS.get(str(requested), "any") if turn.active_loop else "any"
-            if PAST_CUES.search(text):  # "échue le 15/10", "overdue since": a date behind us
-                direction = "past"
+            if PAST_CUES.search(text) or turn.active_loop in PAST_FORMS:
+                direction = "past"  # "échue le 15/10", "overdue since": a date behind us
             parse = self.nlu.parse(text, turn.today, known_clients, direction)
+            if (direction == "any" and parse["intent"]["name"] in PAST_INTENTS
+                    and any(e["entity"] == "date" for e in parse["entities"])):
+                parse = self.nlu.parse(text, turn.today, known_clients, "past")
         intent = str(parse["intent"]["name"])
         confident = is_confident(parse)
         for name in self.domain.mappings:
