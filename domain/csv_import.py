@@ -17,10 +17,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 
 from domain.address import postal_address
 from domain.case import EARLIEST_DATE
+from domain.csv_columns import HEADERS, REQUIRED, Column
 from domain.errors import InvalidInput
 from domain.money import parse_amount
 from domain.parties import DebtorKind
@@ -34,53 +34,6 @@ MAX_ERRORS_KEPT = 1_000  # beyond this the preview only counts them
 #: A leading `'` that an export put before these characters (formula neutralisation) is removed.
 NEUTRALISED = ("=", "+", "-", "@", "\t", "\r")
 
-
-class Column(StrEnum):
-    NUMBER = "number"
-    CLIENT = "client"
-    AMOUNT = "amount"
-    INVOICE_DATE = "invoice_date"
-    DUE_DATE = "due_date"
-    TERMS = "terms"
-    CLIENT_KIND = "client_kind"
-    EMAIL = "email"
-    PHONE = "phone"
-    ADDRESS = "address"
-    POSTCODE = "postcode"
-    CITY = "city"
-    CURRENCY = "currency"
-
-
-REQUIRED = (Column.NUMBER, Column.CLIENT, Column.AMOUNT, Column.INVOICE_DATE)
-
-# Header spellings, folded (lower case, no accents, punctuation as spaces).
-_ALIASES: dict[Column, tuple[str, ...]] = {
-    Column.NUMBER: ("n facture", "no facture", "numero", "numero facture", "numero de facture",
-                    "num facture", "facture", "n", "invoice number", "invoice no", "invoice",
-                    "number", "invoice n", "reference", "ref"),
-    Column.CLIENT: ("client", "nom client", "nom du client", "debiteur", "customer",
-                    "client name", "customer name"),
-    Column.AMOUNT: ("montant ttc", "montant", "total ttc", "montant facture", "amount",
-                    "amount incl tax", "amount ttc", "total", "invoice amount"),
-    Column.INVOICE_DATE: ("date facture", "date de facture", "date d emission", "date",
-                          "invoice date", "date of invoice", "issue date"),
-    Column.DUE_DATE: ("echeance", "date echeance", "date d echeance", "date limite de paiement",
-                      "due date", "due", "due on"),
-    Column.TERMS: ("conditions", "conditions de paiement", "conditions de reglement",
-                   "delai de paiement", "terms", "payment terms"),
-    Column.CLIENT_KIND: ("type client", "type de client", "type", "client type",
-                         "customer type", "kind"),
-    Column.EMAIL: ("email", "e mail", "mail", "courriel", "adresse email"),
-    Column.PHONE: ("telephone", "tel", "phone", "telephone client", "phone number", "mobile"),
-    Column.ADDRESS: ("adresse", "adresse postale", "adresse client", "adresse du client",
-                     "adresse de facturation", "address", "postal address", "billing address",
-                     "client address", "street"),
-    Column.POSTCODE: ("code postal", "cp", "postcode", "post code", "postal code", "zip",
-                      "zip code"),
-    Column.CITY: ("ville", "commune", "localite", "city", "town"),
-    Column.CURRENCY: ("devise", "monnaie", "currency"),
-}
-_HEADER = {alias: column for column, aliases in _ALIASES.items() for alias in aliases}
 
 _PROFESSIONAL = {"professionnel", "professionnelle", "pro", "professional", "entreprise",
                  "societe", "business", "company", "b2b"}
@@ -256,7 +209,7 @@ def _map_header(header: list[str]) -> tuple[dict[Column, int], list[str], FileEr
     mapping: dict[Column, int] = {}
     ignored: list[str] = []
     for index, name in enumerate(header):
-        column = _HEADER.get(fold(name.lstrip("\ufeff")))
+        column = HEADERS.get(fold(name.lstrip("\ufeff")))
         if column is None:
             if name.strip():
                 ignored.append(name.strip()[:40])

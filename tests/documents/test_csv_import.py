@@ -155,3 +155,14 @@ def test_french_amounts_round_trip(amount: Decimal) -> None:
     french = f"{int(whole):,}".replace(",", "\u202f") + "," + cents
     data = f"numero;client;montant;date;échéance\nF;A;{french};01/01/2026;01/02/2026\n".encode()
     assert preview_import(data).rows[0].amount == amount
+
+
+def test_address_columns_make_one_address_and_a_bad_one_is_named() -> None:
+    data = ("N° facture;Client;Montant;Date facture;Échéance;Adresse;CP;Ville\n"
+            "F-1;Dupont;100;01/09/2026;01/10/2026;12 rue des Lilas;69003;Lyon\n"
+            "F-2;Martin;100;01/09/2026;01/10/2026;la place;;\n").encode()
+    preview = preview_import(data)
+    [row] = preview.rows
+    assert row.address == "12 rue des Lilas\n69003 Lyon"
+    [error] = preview.errors
+    assert (error.line, error.code, error.column) == (3, "invalid_address", "address")
