@@ -32,7 +32,7 @@ from domain.ledger.conversation import (
     record_update_processed,
     save_conversation,
 )
-from domain.ledger.db import make_engine, open_session, unit_of_work
+from domain.ledger.db import make_engine, open_session, unit_of_work, write_lock_busy
 from domain.ledger.errors import (
     DuplicateInvoice,
     InvalidAmount,
@@ -137,6 +137,7 @@ __all__ = [
     "mark_sent",
     "next_due_at",
     "open_session",
+    "write_lock_busy",
     "open_invoices",
     "overdue_invoices",
     "pending_for_owner",

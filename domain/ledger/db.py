@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,12 +10,17 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from domain.ledger import wal
 
 #: Execution option telling the SQLite "begin" hook to take the write lock at BEGIN.
 _WRITE_OPTION = "relance_write"
+#: Execution option: take SQLite's write lock at once or fail (`write_lock_busy`), rather
+#: than wait up to BUSY_TIMEOUT_MS for it.
+_NOWAIT_OPTION = "relance_nowait"
+BUSY_TIMEOUT_MS = 5000
 
 
 def normalize_url(url: str) -> str:
@@ -54,7 +60,7 @@ def _configure_sqlite(engine: Engine) -> None:
         try:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA wal_autocheckpoint={wal.AUTOCHECKPOINT_PAGES}")
         finally:
@@ -62,8 +68,28 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        write = conn.get_execution_options().get(_WRITE_OPTION, True)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        options = conn.get_execution_options()
+        if not options.get(_WRITE_OPTION, True):
+            conn.exec_driver_sql("BEGIN")
+        elif not options.get(_NOWAIT_OPTION, False):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            raw = conn.connection.driver_connection  # sqlite3: a PRAGMA costs ~2 µs here
+            assert raw is not None
+            raw.execute("PRAGMA busy_timeout=0")
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            finally:
+                raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def write_lock_busy(exc: OperationalError) -> bool:
+    """True when `exc` is a nowait session's BEGIN finding SQLite's write lock taken: nothing
+    of the transaction has happened, so it can be tried again elsewhere, waiting."""
+    orig = exc.orig
+    return (isinstance(orig, sqlite3.OperationalError) and (exc.statement or "").startswith(
+        "BEGIN IMMEDIATE") and getattr(orig, "sqlite_errorcode", None) in (
+        sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED))
 
 
 class HoldingSession(Session):
@@ -79,10 +105,13 @@ def _hold(session: Session, instance: object) -> None:
     session.info.setdefault("held", []).append(instance)
 
 
-def open_session(engine: Engine, *, write: bool = True) -> Session:
+def open_session(engine: Engine, *, write: bool = True, wait: bool = True) -> Session:
     """A session whose transaction (begun at its first statement) takes SQLite's write lock
-    at BEGIN when `write`; the caller commits or rolls back and closes it."""
-    return HoldingSession(engine.execution_options(**{_WRITE_OPTION: write}),
+    at BEGIN when `write`; the caller commits or rolls back and closes it. `wait=False`: if
+    another connection holds the write lock, that first statement fails at once (see
+    `write_lock_busy`) instead of waiting up to BUSY_TIMEOUT_MS."""
+    return HoldingSession(engine.execution_options(**{_WRITE_OPTION: write,
+                                                      _NOWAIT_OPTION: not wait}),
                           expire_on_commit=False)
 
 

@@ -86,6 +86,51 @@ def test_locked_database_gets_un_instant_then_the_answer(
     assert stored(assistant)[0] == ["200.00"]  # stored once, not per attempt
 
 
+def test_a_turn_waiting_for_the_write_lock_leaves_the_event_loop_free(
+        sqlite_assistant: tuple[Assistant, Path]) -> None:
+    """Turns run on the channel's loop while SQLite's write lock is free; one that finds it
+    taken (another process writing) waits for it on the turn thread, and the loop keeps
+    serving everything else meanwhile (here, a task ticking every 10 ms)."""
+    assistant, db = sqlite_assistant
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_write_lock() -> None:
+        other = sqlite3.connect(db, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        held.set()
+        release.wait()
+        other.execute("ROLLBACK")
+        other.close()
+
+    async def scenario() -> tuple[list[Reply], float, float]:
+        ticks: list[float] = []
+
+        async def tick() -> None:
+            while True:
+                ticks.append(time.monotonic())
+                await asyncio.sleep(0.01)
+
+        ticker = asyncio.create_task(tick())
+        loop = asyncio.get_running_loop()
+        loop.call_later(1.0, release.set)
+        started = time.monotonic()
+        replies = await assistant.handle(OWNER, Incoming("Dupont SARL a payé 200 €", False, "fr"))
+        waited = time.monotonic() - started
+        ticker.cancel()
+        gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+        return replies, waited, max(gaps)
+
+    locker = threading.Thread(target=hold_the_write_lock)
+    locker.start()
+    held.wait()
+    replies, waited, longest_gap = asyncio.run(scenario())
+    locker.join()
+    assert "Paiement enregistré" in replies[0].text
+    assert waited >= 1.0  # it did wait for the lock...
+    assert longest_gap < 0.5  # ...without holding the loop for that second
+    assert stored(assistant)[0] == ["200.00"]
+
+
 def test_disk_full_stores_nothing_half_and_says_so(
         sqlite_assistant: tuple[Assistant, Path]) -> None:
     assistant, db = sqlite_assistant
