@@ -73,7 +73,8 @@ def run(seconds: float = 20.0, chats: int = 100, warmup: float = 4.0,
                                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
             api.wait_until(lambda: bool(api.calls("getUpdates")), timeout=60)
-            result = _drive(api, [900_000 + c for c in range(chats)], warmup, seconds)
+            result = _drive(api, [900_000 + c for c in range(chats)], warmup, seconds,
+                            pid=process.pid)
             paced = {rate: _paced(api, [1_000_000 * (i + 1) + c for c in range(2000)], rate,
                                   2.0, paced_seconds)
                      for i, rate in enumerate((TELEGRAM_RATE, 10 * TELEGRAM_RATE))}
@@ -93,6 +94,10 @@ def run(seconds: float = 20.0, chats: int = 100, warmup: float = 4.0,
                higher=True, note=f"{rate / TELEGRAM_RATE:.2f}× Telegram's ~30 msg/s per bot")
     report.add("capacity: updates answered / sent in window", result["answered_ratio"], 1.0,
                "", higher=True)
+    if result.get("cpu_ms_per_update") is not None:
+        report.add("capacity: bot CPU per update answered", result["cpu_ms_per_update"], None,
+                   "ms", note="the bot process's user + system CPU in the window / updates "
+                   "answered in it: steadier than the rate on a noisy machine")
     for offered, figures in paced.items():
         label = f"at {offered:.0f} upd/s offered ({offered / TELEGRAM_RATE:.0f}× Telegram)"
         report.add(f"{label}: answered/s", figures["updates_per_s"], offered * 0.98, "upd/s",
@@ -147,13 +152,26 @@ def _paced(api: Any, ids: list[int], rate: float, warmup: float, seconds: float
     return _figures(api, ids, pushed, window, seconds, _drained(api, pushed))
 
 
-def _drive(api: Any, ids: list[int], warmup: float, seconds: float) -> dict[str, Any]:
+def _cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU of process `pid` so far (Linux /proc), None where unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _drive(api: Any, ids: list[int], warmup: float, seconds: float, pid: int | None = None
+           ) -> dict[str, Any]:
     scripts: dict[int, list[str]] = {c: [] for c in ids}
     rounds = dict.fromkeys(ids, 0)
     pushed: dict[int, list[int]] = {c: [] for c in ids}
     started = time.monotonic()
     window = (started + warmup, started + warmup + seconds)
-    while time.monotonic() < window[1]:
+    cpu_at_start: float | None = None
+    while (now := time.monotonic()) < window[1]:
+        if cpu_at_start is None and now >= window[0]:
+            cpu_at_start = _cpu_seconds(pid)
         for chat in ids:
             if len(api.messages(chat)) < len(pushed[chat]):
                 continue  # still waiting for the answer
@@ -166,7 +184,12 @@ def _drive(api: Any, ids: list[int], warmup: float, seconds: float) -> dict[str,
                                               else "fr"))
             api.sent_at[pushed[chat][-1]] = time.monotonic()
         time.sleep(0.0005)
-    return _figures(api, ids, pushed, window, seconds, _drained(api, pushed))
+    cpu_at_end = _cpu_seconds(pid)
+    figures = _figures(api, ids, pushed, window, seconds, _drained(api, pushed))
+    if cpu_at_start is not None and cpu_at_end is not None:
+        answered = figures["updates_per_s"] * seconds
+        figures["cpu_ms_per_update"] = (cpu_at_end - cpu_at_start) * 1000 / max(1.0, answered)
+    return figures
 
 
 def _drained(api: Any, pushed: dict[int, list[int]], limit: float = 180.0) -> float:
