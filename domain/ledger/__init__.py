@@ -137,7 +137,6 @@ __all__ = [
     "mark_sent",
     "next_due_at",
     "open_session",
-    "write_lock_busy",
     "open_invoices",
     "overdue_invoices",
     "pending_for_owner",
@@ -161,4 +160,5 @@ __all__ = [
     "unit_of_work",
     "update_client",
     "update_owner_profile",
+    "write_lock_busy",
 ]
