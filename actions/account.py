@@ -45,7 +45,8 @@ class ActionSettings(Action):
                      else get_owner(session, owner_id))
             if changes.get("nudges_paused") is False:  # back on: plan from now
                 replan_owner(ctx, session, owner_id, ctx.now(tracker))
-            return {"business_name": owner.business_name or "", "language": owner.language.value,
+            return {"business_name": owner.business_name or "", "address": owner.address or "",
+                    "language": owner.language.value,
                     "nudges_paused": owner.nudges_paused, "timezone": owner.timezone,
                     "digest_time": owner.digest_time, "changed": bool(changes)}
 
@@ -56,7 +57,8 @@ class ActionSettings(Action):
             ("lang_en", '/settings{"language":"en"}') if profile["language"] == "fr"
             else ("lang_fr", '/settings{"language":"fr"}'),
             ("nudges_resume", '/settings{"nudges":"resume"}') if profile["nudges_paused"]
-            else ("nudges_pause", '/settings{"nudges":"pause"}')])
+            else ("nudges_pause", '/settings{"nudges":"pause"}'),
+            ("my_address", "/set_my_address")])
         return events
 
 

@@ -1,5 +1,7 @@
-"""The client's postal address, asked when a formal notice is wanted and the ledger does not
-know where to send it (the button under the letter), then printed on the letter."""
+"""Postal addresses the formal notice prints: the client's (where it is sent) and the
+owner's (its header, and the town it is written from). Each is asked by a button under the
+letter when the ledger does not know it (the owner's also from the settings), checked by
+`domain.address.postal_address`, then printed on the letter."""
 
 from __future__ import annotations
 
@@ -15,7 +17,19 @@ from actions.context import current
 from actions.invoices import as_id, entity
 from domain.address import postal_address
 from domain.errors import InvalidInput
-from domain.ledger import NotFound, get_client, get_invoice, update_client
+from domain.ledger import NotFound, get_client, get_invoice, update_client, update_owner_profile
+
+
+def _checked_address(slot: str, value: Any, dispatcher: CollectingDispatcher,
+                     tracker: Tracker) -> dict[str, Any]:
+    """The answer as a postal address, or the slot left empty (asked again) with the reason."""
+    try:
+        address = postal_address(str(value or ""))
+    except InvalidInput:
+        address = None
+    if address is None:
+        say(dispatcher, tracker, "invalid_address")
+    return {slot: address}
 
 
 class ValidateAddressForm(FormValidationAction):
@@ -32,13 +46,7 @@ class ValidateAddressForm(FormValidationAction):
 
     def validate_client_address(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
-        try:
-            address = postal_address(str(value or ""))
-        except InvalidInput:
-            address = None
-        if address is None:
-            say(dispatcher, tracker, "invalid_address")
-        return {"client_address": address}
+        return _checked_address("client_address", value, dispatcher, tracker)
 
 
 class ActionSubmitAddress(Action):
@@ -73,3 +81,43 @@ class ActionSubmitAddress(Action):
             buttons=[("formal_notice",
                       f'/ask_wording{{"invoice":{invoice_id},"step":"formal_notice"}}')])
         return clear
+
+
+def _letter_invoice(tracker: Tracker) -> int | None:
+    """The invoice of the letter whose button asked for the owner's address (None: asked
+    from the settings): the button that started the form names it."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        parse = event.get("parse_data") or {}
+        if (parse.get("intent") or {}).get("name") == "set_my_address":
+            return as_id(next((e.get("value") for e in parse.get("entities", [])
+                               if e.get("entity") == "invoice"), None))
+    return None
+
+
+class ValidateMyAddressForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_my_address_form"
+
+    def validate_owner_address(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        return _checked_address("owner_address", value, dispatcher, tracker)
+
+
+class ActionSubmitMyAddress(Action):
+    def name(self) -> str:
+        return "action_submit_my_address"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        ctx = current()
+        owner_id = await ctx.owner_id(tracker)
+        address = str(tracker.get_slot("owner_address"))
+        await ctx.db(lambda session: update_owner_profile(session, owner_id,
+                                                          {"address": address}))
+        invoice_id = _letter_invoice(tracker)  # the letter, shown again with the address
+        buttons = [("formal_notice", f'/ask_wording{{"invoice":{invoice_id},'
+                                     f'"step":"formal_notice"}}')] if invoice_id else []
+        say(dispatcher, tracker, "my_address_saved", {"address": address}, buttons=buttons)
+        return [SlotSet("owner_address", None)]

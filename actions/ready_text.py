@@ -13,6 +13,7 @@ from sqlmodel import Session
 from actions.base import say
 from actions.cases import case_view
 from actions.context import current, language
+from actions.documents.facts import town
 from actions.files import document_for_step
 from actions.invoices import entity, resolve_invoice
 from actions.parsing import pick
@@ -62,6 +63,7 @@ def wording_context(session: Session, owner_id: int, tracker: Tracker, lang: str
         **context, "today": today.isoformat(),
         "owner": {name: getattr(owner, name) or "" for name in (
             "business_name", "signature", "email", "phone", "address", "iban")},
+        "place": town(owner.address),
         "promise": {"amount": str(pending[-1].amount),
                     "date": pending[-1].promised_date.isoformat()} if pending else None,
         "dispute_reason": invoice.dispute_reason,
@@ -94,6 +96,8 @@ class ActionWording(Action):
             if step in {s.value for s in LadderStep} else []
         if step == LadderStep.FORMAL_NOTICE.value and not context["client"]["address"]:
             buttons.append(("add_address", f'/set_address{{"invoice":{invoice_id}}}'))
+        if step == LadderStep.FORMAL_NOTICE.value and not context["owner"]["address"]:
+            buttons.append(("add_my_address", f'/set_my_address{{"invoice":{invoice_id}}}'))
         say(dispatcher, tracker, "ready_text", {"step": step, "text": text,
                                                 "number": context["invoice"]["number"],
                                                 "client": context["client"]["name"]},

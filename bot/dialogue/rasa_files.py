@@ -8,10 +8,11 @@ from typing import Any
 
 import yaml
 
-# Intents only buttons send (the buttons of pushed nudges, the letter's "add the address"):
-# no NLU examples on purpose.
+# Intents only buttons send (the buttons of pushed nudges, the letter's "add the address",
+# the settings' "my address"): no NLU examples on purpose.
 BUTTON_ONLY_INTENTS = frozenset({"nudge_done", "nudge_snooze", "invoice_paid", "promise_check",
-                                 "import_confirm", "instalment_paid", "set_address"})
+                                 "import_confirm", "instalment_paid", "set_address",
+                                 "set_my_address"})
 SKIP_PAYLOAD = "/skip"  # a "skip" button: taken as the answer text of the question asked
 
 

@@ -73,3 +73,34 @@ def test_a_payment_is_recorded_on_the_day_the_owner_says(chat: Chat) -> None:
         [invoice] = list_invoices(session, owner.id)
         days = [p.paid_on.isoformat() for p in list_payments(session, owner.id, invoice.id or 0)]
     assert days == ["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23"]
+
+
+def _my_address_button(replies: list) -> str | None:  # type: ignore[type-arg]
+    return next((b.payload for r in replies for b in r.buttons
+                 if b.payload.startswith("/set_my_address")), None)
+
+
+def test_the_formal_notice_asks_for_the_owners_own_address(chat: Chat) -> None:
+    chat.talk("yan", *NEW_INVOICE)
+    letter = chat.say("yan", NOTICE)
+    assert "Le lundi 23 novembre 2026" in letter[0].text  # no town to write from yet
+    button = _my_address_button(letter)
+    assert button is not None
+    invoice = button.split('"invoice":')[1].rstrip("}")
+    out = chat.talk("yan", button, "chez moi")
+    assert "votre adresse postale" in out[0]
+    assert "adresse complète" in out[1] and "votre adresse postale" in out[1]  # asked again
+    [saved] = chat.say("yan", "<i>4</i> place du Marché, 35000 Rennes")
+    assert "&lt;i&gt;4&lt;/i&gt; place du Marché\n35000 Rennes" in saved.text  # data, escaped
+    assert [b.payload for b in saved.buttons] == [
+        f'/ask_wording{{"invoice":{invoice},"step":"formal_notice"}}']  # the same letter
+    letter = chat.say("yan", saved.buttons[0].payload)
+    assert "<pre>&lt;i&gt;4&lt;/i&gt; place du Marché\n35000 Rennes\n" in letter[0].text  # header
+    assert "À Rennes, le lundi 23 novembre 2026" in letter[0].text
+    assert _my_address_button(letter) is None
+    settings = chat.say("yan", "/settings")[0]
+    assert "Adresse : &lt;i&gt;4&lt;/i&gt; place du Marché, 35000 Rennes" in settings.text
+    chat.say("yan", "/set_my_address")  # from the settings: no letter to show again
+    [saved] = chat.say("yan", "9 rue Neuve, 35700 Rennes")
+    assert "9 rue Neuve\n35700 Rennes" in saved.text and not saved.buttons
+    assert "9 rue Neuve" in chat.say("yan", NOTICE)[0].text
