@@ -271,7 +271,9 @@ def plan_digest(ctx: ActionContext, session: Session, owner_id: int, now: dateti
     due_at = next_weekly(now, owner.timezone, owner.digest_weekday, owner.digest_time)
     key = f"digest:{due_at.date().isoformat()}"
     session.connection().execute(_CANCEL_OTHER_DIGESTS, {"of": owner_id, "key": key})
-    expire_held(session, Nudge)  # the nudges the UPDATE may have changed
+    # The digests the UPDATE may have changed; the invoice's nudges just planned stay loaded
+    # (expiring them all cost a SELECT per nudge when the caller sorted them).
+    expire_held(session, Nudge, kind=NudgeKind.DIGEST)
     return schedule_nudge(session, owner_id, NudgeKind.DIGEST, due_at, dedupe_key=key,
                           payload={"planned": due_at.isoformat()})
 

@@ -46,12 +46,16 @@ def _locked(model: type[SQLModel]) -> Any:
                                table.owner_id == bindparam("owner_id")).with_for_update()
 
 
-def expire_held(session: Session, model: type[SQLModel]) -> None:
+def expire_held(session: Session, model: type[SQLModel], **only: Any) -> None:
     """Expire the session's `model` rows after a Core statement changed that table behind
-    the ORM's back (the rest of what the session holds stays loaded)."""
+    the ORM's back (the rest of what the session holds stays loaded). `only` (column=value)
+    narrows it to the rows the statement could have changed: a held row whose loaded value
+    differs is kept (one whose value is not loaded is expired)."""
     for held in list(session.identity_map.values()):
         if isinstance(held, model):
-            session.expire(held)
+            loaded = inspect(held).dict
+            if all(loaded.get(name, value) == value for name, value in only.items()):
+                session.expire(held)
 
 
 def positive(amount: Decimal, what: str) -> Decimal:
