@@ -15,9 +15,14 @@ NEW_INVOICE = ("facture F-117 Dupont SARL 1 250 € échue le 15/10", "15/09/202
 NOTICE = '/ask_wording{"step":"formal_notice"}'
 
 
-def _address_button(replies: list) -> str | None:  # type: ignore[type-arg]
+def _button(replies: list, intent: str) -> str | None:  # type: ignore[type-arg]
+    """The payload of the replies' button that sends `intent`, if any."""
     return next((b.payload for r in replies for b in r.buttons
-                 if b.payload.startswith("/set_address")), None)
+                 if b.payload.startswith(f"/{intent}{{")), None)
+
+
+def _address_button(replies: list) -> str | None:  # type: ignore[type-arg]
+    return _button(replies, "set_address")
 
 
 def test_the_formal_notice_asks_for_the_address_then_prints_it(chat: Chat) -> None:
@@ -75,16 +80,11 @@ def test_a_payment_is_recorded_on_the_day_the_owner_says(chat: Chat) -> None:
     assert days == ["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23"]
 
 
-def _my_address_button(replies: list) -> str | None:  # type: ignore[type-arg]
-    return next((b.payload for r in replies for b in r.buttons
-                 if b.payload.startswith("/set_my_address")), None)
-
-
 def test_the_formal_notice_asks_for_the_owners_own_address(chat: Chat) -> None:
     chat.talk("yan", *NEW_INVOICE)
     letter = chat.say("yan", NOTICE)
     assert "Le lundi 23 novembre 2026" in letter[0].text  # no town to write from yet
-    button = _my_address_button(letter)
+    button = _button(letter, "set_my_address")
     assert button is not None
     invoice = button.split('"invoice":')[1].rstrip("}")
     out = chat.talk("yan", button, "chez moi")
@@ -97,7 +97,7 @@ def test_the_formal_notice_asks_for_the_owners_own_address(chat: Chat) -> None:
     letter = chat.say("yan", saved.buttons[0].payload)
     assert "<pre>&lt;i&gt;4&lt;/i&gt; place du Marché\n35000 Rennes\n" in letter[0].text  # header
     assert "À Rennes, le lundi 23 novembre 2026" in letter[0].text
-    assert _my_address_button(letter) is None
+    assert _button(letter, "set_my_address") is None
     settings = chat.say("yan", "/settings")[0]
     assert "Adresse : &lt;i&gt;4&lt;/i&gt; place du Marché, 35000 Rennes" in settings.text
     chat.say("yan", "/set_my_address")  # from the settings: no letter to show again
