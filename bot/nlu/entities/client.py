@@ -42,6 +42,9 @@ _FUNCTION_WORDS = frozenset(
     "de d a à pour avec et le la les du des que qui est sur par to for with from of the has does".split()
 )
 _ALWAYS_CUES = frozenset(("chez", "client", "cliente", "customer"))
+# Small words inside a business name ("SCI Les Tilleuls", "Boulangerie de la Gare", "Garage
+# du Centre"): part of the name only when a name word follows them.
+_CONNECTORS = frozenset("de du des la le les".split())
 _NEVER = (
     frozenset(
         "tva ttc ht rib iban siret pdf sms csv rgpd bce ok urgent euro euros eur mail email".split()
@@ -137,16 +140,26 @@ def _plausible(window: list[_Token], previous: _Token | None, patterns: ClientPa
     return True
 
 
+def _name_word(token: _Token, patterns: ClientPatterns) -> bool:
+    """A word that carries on a name: a legal form, an acronym, or a capitalised word that is
+    not an ordinary one."""
+    if token.folded in _NEVER:
+        return False
+    acronym = token.raw.isupper() and len(token.raw) > 1
+    return (token.folded in _LEGAL or acronym
+            or (token.raw[:1].isupper() and token.folded not in patterns.common_words))
+
+
 def _name_at(tokens: list[_Token], i: int, patterns: ClientPatterns) -> int:
-    """Index of the last token of a name starting at tokens[i] (capitalised/legal words)."""
+    """Index of the last token of a name starting at tokens[i]: capitalised words, legal
+    forms, and small words between them ("SCI Les Tilleuls"), at most MAX_WINDOW words."""
     j = i
     while j + 1 < len(tokens) and j - i < MAX_WINDOW - 1:
-        nxt = tokens[j + 1]
-        acronym = nxt.raw.isupper() and len(nxt.raw) > 1 and nxt.folded not in _NEVER
-        if nxt.folded in _LEGAL or acronym:
-            j += 1
-        elif nxt.raw[:1].isupper() and nxt.folded not in patterns.common_words | _NEVER:
-            j += 1
+        k = j + 1
+        while k < len(tokens) and k - i < MAX_WINDOW - 1 and tokens[k].folded in _CONNECTORS:
+            k += 1
+        if k < len(tokens) and k - i <= MAX_WINDOW - 1 and _name_word(tokens[k], patterns):
+            j = k
         else:
             break
     return j
@@ -159,7 +172,12 @@ def _said(tokens: list[_Token], patterns: ClientPatterns) -> list[tuple[_Token, 
         token, previous = tokens[i], tokens[i - 1] if i else None
         ordinary = token.folded in patterns.common_words or token.folded in _NEVER
         if token.folded in _TRADES and i + 1 < len(tokens) and tokens[i + 1].folded not in _NEVER:
-            j = _name_at(tokens, i + 1, patterns)
+            k = i + 1  # "la boulangerie Petit", "la boulangerie de la gare"
+            while k < min(len(tokens) - 1, i + 3) and tokens[k].folded in _CONNECTORS:
+                k += 1
+            named = k == i + 1 or (tokens[k].folded not in patterns.common_words | _NEVER
+                                   | _CONNECTORS)
+            j = _name_at(tokens, k, patterns) if named else i
             found.append((token, tokens[j]))
             i = j + 1
             continue

@@ -1,7 +1,8 @@
 """Invoice references: "F-117", "FA2024-003", "INV-0042", "facture 117", "n°117", "#117".
 
 Codes keep their spelling in upper case ("fa2024-003" -> "FA2024-003"); a number given
-after a cue ("facture 117", "n°117", "#117") is returned as the bare number ("117").
+after a cue ("facture 117", "n°117", "#117", "facture 2026-201") is returned as the bare
+number ("117", "2026-201").
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ _CODE = re.compile(
 _CUED = re.compile(
     r"(?:\b(?:facture|fact|invoice|inv)\.?\s*(?:n°|no\.?|num(?:ero)?\.?|number|#)?\s*|"
     r"(?<!\w)(?:n°|#|no\.|num(?:ero)?\.?\s)\s*)"
-    r"(?P<code>\d{1,10})(?![\w/.,:%€]|\s*(?:€|euros?\b|eur\b|balles?|k\b|jours?|fois))"
+    r"(?P<code>\d{1,10}(?:-\d{1,10})*)(?![\w/.,:%€-]|\s*(?:€|euros?\b|eur\b|balles?|k\b|jours?|fois))"
 )
 _NOT_A_CODE = re.compile(r"^(?:f|fa|in)\s\d")
 

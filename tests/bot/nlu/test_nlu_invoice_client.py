@@ -35,6 +35,8 @@ KNOWN = ["Dupont SARL", "Martin Électricité", "Boulangerie Petit", "Garage Ler
         ("3,4k€", []),
         ("rdv le 2026-12-15", []),
         ("mail à dupont-martin", []),
+        ("la facture 2026-201 du 10/09", ["2026-201"]),
+        ("facture 2026-", []),
     ],
 )
 def test_invoice_numbers(text: str, values: list[str]) -> None:
@@ -76,6 +78,11 @@ def test_fuzzy_match_on_known_clients(
         ("relance durand", "durand"),
         ("la boulangerie Petit a payé", "boulangerie Petit"),
         ("Smith Ltd owes me", "Smith Ltd"),
+        ("SCI Les Tilleuls doit 5 200 €", "SCI Les Tilleuls"),
+        ("la Boulangerie de la Gare a payé", "Boulangerie de la Gare"),
+        ("Garage du Centre me doit 400 €", "Garage du Centre"),
+        ("la boulangerie de la gare me doit 300 €", "boulangerie de la gare"),
+        ("Relance Dupont la semaine prochaine", "Dupont"),
     ],
 )
 def test_name_as_said_without_known_clients(patterns: ClientPatterns, text: str, said: str) -> None:

@@ -53,6 +53,25 @@ def test_intents_from_the_design(nlu_model: NluModel, text: str, intent: str) ->
     assert nlu_model.parse(text, TODAY)["intent"]["name"] == intent
 
 
+@pytest.mark.parametrize(
+    ("text", "client", "number", "terms"),
+    [  # one-liners owners wrote in a real first conversation, and their like
+        ("SCI Les Tilleuls doit 5 200 € pour la facture F-0934 du 2 août, payable à 45 jours "
+         "fin de mois", "SCI Les Tilleuls", "F-0934", "a 45 jours fin de mois"),
+        ("La SCI du Moulin me doit 7 800 € pour la facture 2026-201 du 10 septembre, à 30 "
+         "jours fin de mois", "SCI du Moulin", "2026-201", "a 30 jours fin de mois"),
+        ("Boucherie Lemoine doit 1 150 € facture F-5 du 20/09 payable à 45 jours",
+         "Boucherie Lemoine", "F-5", "a 45 jours"),
+    ],
+)
+def test_an_invoice_in_one_line_with_its_terms(nlu_model: NluModel, text: str, client: str,
+                                               number: str, terms: str) -> None:
+    result = nlu_model.parse(text, TODAY)
+    assert result["intent"]["name"] == "add_invoice" and is_confident(result)
+    found = {e["entity"]: e["value"] for e in result["entities"]}
+    assert (found["client"], found["invoice_number"], found["terms"]) == (client, number, terms)
+
+
 def test_invalid_date_is_reported(nlu_model: NluModel) -> None:
     result = nlu_model.parse("il paie le 31/02/2026", TODAY)
     assert not [e for e in result["entities"] if e["entity"] == "date"]
