@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.nlu.parser import FALLBACK_THRESHOLD, NluModel, is_confident
+from bot.nlu.parser import CLIENT_MARK, FALLBACK_THRESHOLD, NluModel, is_confident, mask_clients
 from bot.nlu.training_data import load_training_data
 
 NLU_FILE = Path(__file__).resolve().parents[3] / "data" / "rasa" / "nlu.yml"
@@ -70,6 +70,27 @@ def test_an_invoice_in_one_line_with_its_terms(nlu_model: NluModel, text: str, c
     assert result["intent"]["name"] == "add_invoice" and is_confident(result)
     found = {e["entity"]: e["value"] for e in result["entities"]}
     assert (found["client"], found["invoice_number"], found["terms"]) == (client, number, terms)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [  # names whose words belong to other intents: an add_invoice example's client, "Paiement"
+        ("SCI Les Tilleuls a payé 2 000 € le 25/11", "report_payment"),
+        ("SCI Les Tilleuls m'a promis 1 000 € vendredi", "log_promise"),
+        ("Paiement Express SARL m'a promis 300 € vendredi", "log_promise"),
+        ("Promesse Immobilier a payé 800 €", "report_payment"),
+    ],
+)
+def test_a_clients_name_does_not_sway_the_intent(nlu_model: NluModel, text: str,
+                                                 intent: str) -> None:
+    result = nlu_model.parse(text, TODAY, ["SCI Les Tilleuls", "Paiement Express SARL",
+                                           "Promesse Immobilier"])
+    assert result["intent"]["name"] == intent and is_confident(result)
+
+
+def test_mask_clients() -> None:
+    assert mask_clients("SCI Les Tilleuls a payé", [(0, 16)]) == f"{CLIENT_MARK} a payé"
+    assert mask_clients("a b c", [(4, 5), (0, 1), (0, 3)]) == f"{CLIENT_MARK} b {CLIENT_MARK}"
 
 
 def test_invalid_date_is_reported(nlu_model: NluModel) -> None:
