@@ -139,10 +139,19 @@ def plan_on(
     Stable within a day: planning again the same day gives the same instant.
     """
     today = local_day(now, tz)
+    if day > today:  # wholly in the future: `now` plays no part
+        return _planned(day, tz, quiet_start, quiet_end, nudge_time)
     target = at_local(max(day, today), nudge_time, tz)
     if target < _aware(now):
         target = at_local(max(day, today) + timedelta(days=1), nudge_time, tz)
     return next_allowed(target, tz, quiet_start, quiet_end)
+
+
+@lru_cache(maxsize=8192)
+def _planned(day: date, tz: str, quiet_start: str, quiet_end: str, nudge_time: str) -> datetime:
+    """`plan_on` for a day after today, remembered: every re-plan of an invoice plans the
+    same few days again (its prescription milestones, its next step)."""
+    return next_allowed(at_local(day, nudge_time, tz), tz, quiet_start, quiet_end)
 
 
 def before_due_day(due: date, days_before: int = DEFAULT_BEFORE_DUE_DAYS) -> date:
