@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, func, inspect, select
+from sqlalchemy import (
+    CompoundSelect,
+    Select,
+    bindparam,
+    cast,
+    func,
+    inspect,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlmodel import Session, col
 from sqlmodel import select as orm_select
 
@@ -85,41 +96,101 @@ _INVOICE = table_of(Invoice).c
 _CLIENT = table_of(Client).c
 
 
+class _PaymentRow(NamedTuple):
+    invoice_id: int
+    paid_on: date
+    amount: Decimal
+    logged_at: datetime
+
+
+class _StepRow(NamedTuple):
+    invoice_id: int
+    ladder_step: Any
+    occurred_on: date
+
+
+class _PromiseRow(NamedTuple):
+    invoice_id: int
+    state: PromiseState
+    promised_date: date
+    logged_at: datetime
+    checked_at: datetime | None
+
+
+class _PlanRow(NamedTuple):
+    invoice_id: int
+    id: int
+    created_at: datetime
+
+
 def related_queries() -> dict[str, Select[Any]]:
-    """The owner's rows related to invoices; each query's first column is `invoice_id`."""
+    """The owner's rows related to invoices; each query's first column is `invoice_id`.
+
+    All four have the same columns (invoice_id, kind, day, amount, at, checked_at, step,
+    state, plan_id; NULL where a kind has none), so that `related_union` reads them in one
+    statement: a diagnosis of a stored invoice took four."""
     owner: Any = bindparam("owner_id")
+    # Typed NULLs: PostgreSQL types a UNION's columns branch by branch, and two bare NULLs
+    # make a text column that a later date or instant does not match.
+    day, amount, at = _PAYMENT.paid_on, _PAYMENT.amount, _PAYMENT.logged_at
+    checked, step, state, plan = (_PROMISE.checked_at, _STEP.ladder_step, _PROMISE.state,
+                                  _PLAN.id)
+
+    def none(column: Any) -> Any:
+        return cast(null(), column.type)
+
     return {
-        "payments": select(_PAYMENT.invoice_id, _PAYMENT.paid_on, _PAYMENT.amount,
-                           _PAYMENT.logged_at).where(_PAYMENT.owner_id == owner),
-        "steps": select(_STEP.invoice_id, _STEP.ladder_step, _STEP.occurred_on).where(
-            _STEP.owner_id == owner, _STEP.ladder_step.is_not(None)),
-        "promises": select(_PROMISE.invoice_id, _PROMISE.state, _PROMISE.promised_date,
-                           _PROMISE.logged_at, _PROMISE.checked_at).where(
-            _PROMISE.owner_id == owner),
-        "plans": select(_PLAN.invoice_id, _PLAN.id, _PLAN.created_at).where(
-            _PLAN.owner_id == owner),
+        "payments": select(
+            _PAYMENT.invoice_id, literal_column("'p'").label("kind"), day.label("day"),
+            amount.label("amount"), at.label("at"), none(checked).label("checked_at"),
+            none(step).label("step"), none(state).label("state"), none(plan).label("plan_id"),
+        ).where(_PAYMENT.owner_id == owner),
+        "steps": select(
+            _STEP.invoice_id, literal_column("'s'"), _STEP.occurred_on, none(amount), none(at),
+            none(checked), _STEP.ladder_step, none(state), none(plan),
+        ).where(_STEP.owner_id == owner, _STEP.ladder_step.is_not(None)),
+        "promises": select(
+            _PROMISE.invoice_id, literal_column("'r'"), _PROMISE.promised_date, none(amount),
+            _PROMISE.logged_at, _PROMISE.checked_at, none(step), _PROMISE.state, none(plan),
+        ).where(_PROMISE.owner_id == owner),
+        "plans": select(
+            _PLAN.invoice_id, literal_column("'l'"), none(day), none(amount), _PLAN.created_at,
+            none(checked), none(step), none(state), _PLAN.id,
+        ).where(_PLAN.owner_id == owner),
     }
 
 
-# Built once: every diagnosis of a stored invoice runs them (`ids` expands to the list).
-_BY_IDS = {name: query.where(query.selected_columns[0].in_(bindparam("ids", expanding=True)))
-           for name, query in related_queries().items()}
+def related_union(queries: dict[str, Select[Any]]) -> CompoundSelect[Any]:
+    """The four queries of `related_queries` (as the caller narrowed them) as one."""
+    return union_all(*(queries[name] for name in ("payments", "steps", "promises", "plans")))
+
+
+# Built once: every diagnosis of a stored invoice runs it (`ids` expands to the list).
+_BY_IDS = related_union({
+    name: query.where(query.selected_columns[0].in_(bindparam("ids", expanding=True)))
+    for name, query in related_queries().items()})
 _INSTALMENTS = select(_INSTALMENT.plan_id, _INSTALMENT.due_date, _INSTALMENT.amount).where(
     _INSTALMENT.owner_id == bindparam("owner_id"),
     _INSTALMENT.plan_id.in_(bindparam("ids", expanding=True)))
 
 
-def fill_related(session: Session, queries: dict[str, Select[Any]], params: dict[str, Any],
+def fill_related(session: Session, union: CompoundSelect[Any], params: dict[str, Any],
                  rows: RelatedRows) -> None:
-    connection = session.connection()
-    for name in ("payments", "steps", "promises"):
-        target: dict[int, list[Any]] = getattr(rows, name)
-        for row in connection.execute(queries[name], params):
-            target.setdefault(row.invoice_id, []).append(row)
-    for plan in connection.execute(queries["plans"], params):
-        known = rows.plans.get(plan.invoice_id)
-        if known is None or plan.id > known.id:
-            rows.plans[plan.invoice_id] = plan
+    """Read `union` (see `related_union`) into `rows`, each kind with its own field names."""
+    for invoice_id, kind, day, amount, at, checked_at, step, state, plan_id in (
+            session.connection().execute(union, params)):
+        if kind == "p":
+            rows.payments.setdefault(invoice_id, []).append(
+                _PaymentRow(invoice_id, day, amount, at))
+        elif kind == "s":
+            rows.steps.setdefault(invoice_id, []).append(_StepRow(invoice_id, step, day))
+        elif kind == "r":
+            rows.promises.setdefault(invoice_id, []).append(
+                _PromiseRow(invoice_id, state, day, at, checked_at))
+        else:
+            known = rows.plans.get(invoice_id)
+            if known is None or plan_id > known.id:
+                rows.plans[invoice_id] = _PlanRow(invoice_id, plan_id, at)
 
 
 def load_related(session: Session, owner_id: int, ids: list[int]) -> RelatedRows:

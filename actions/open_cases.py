@@ -10,7 +10,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import CompoundSelect, Select, bindparam, select
 from sqlmodel import Session
 
 from actions.cases import (
@@ -21,6 +21,7 @@ from actions.cases import (
     load_instalments,
     load_related,
     related_queries,
+    related_union,
 )
 from actions.context import ActionContext
 from actions.triage_memo import LISTS, MEMO
@@ -142,7 +143,7 @@ _OWNER_STATE = select(_OWNER.ledger_version, _OWNER.is_merchant).where(
 
 
 @lru_cache(maxsize=2)
-def _open_queries(overdue_only: bool) -> tuple[Select[Any], dict[str, Select[Any]],
+def _open_queries(overdue_only: bool) -> tuple[Select[Any], CompoundSelect[Any],
                                                Select[Any], Select[Any]]:
     """The open invoices of an owner (with their clients), their related rows, their (id,
     version) pairs, and those of some ids; built once (bound: owner_id, today, ids)."""
@@ -157,8 +158,9 @@ def _open_queries(overdue_only: bool) -> tuple[Select[Any], dict[str, Select[Any
                        cl.is_merchant, cl.tone.label("client_tone"))
                 .join(_CLIENT_TABLE, (cl.id == inv.client_id) & (cl.owner_id == owner))
                 .where(*where).order_by(inv.due_date, inv.id))
-    related = {name: query.join(_INVOICE_TABLE, _INVOICE.id == query.selected_columns[0])
-               .where(*where) for name, query in related_queries().items()}
+    related = related_union({
+        name: query.join(_INVOICE_TABLE, _INVOICE.id == query.selected_columns[0]).where(*where)
+        for name, query in related_queries().items()})
     versions = select(inv.id, inv.version).where(*where).order_by(inv.due_date, inv.id)
     some = invoices.where(inv.id.in_(bindparam("ids", expanding=True)))
     return invoices, related, versions, some
