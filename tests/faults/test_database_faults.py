@@ -187,7 +187,19 @@ def test_postgres_connections_cut_for_a_moment(tmp_path: Path) -> None:
         early, final = patiently(assistant, "Dupont SARL a payé 300 €", (0.5,) * 4)
         assert "300,00" in final[0].text
         assert stored(assistant)[0] == ["300.00"]
+        # The lists read payments, promises and steps in one UNION (typed for PostgreSQL):
+        # the same answers as on SQLite for the same conversation.
+        then = ("Dupont SARL m'a promis 500 € le 30/11", "mes retards", "quoi faire ?")
+        on_pg = [asyncio.run(assistant.handle(OWNER, Incoming(line)))[0].text for line in then]
         assistant.engine.dispose()
+        lite = build_assistant(Settings(database_url=f"sqlite:///{tmp_path / 'same.db'}"),
+                               today=date(2026, 11, 23))
+        for line in (*INVOICE, "Dupont SARL a payé 300 €"):
+            asyncio.run(lite.handle(OWNER, Incoming(line, line.startswith("/"))))
+        assert on_pg == [asyncio.run(lite.handle(OWNER, Incoming(line)))[0].text
+                         for line in then]
+        assert "F-117" in on_pg[1] and "pénalités" in on_pg[1]
+        lite.engine.dispose()
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
