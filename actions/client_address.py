@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from actions.base import say
 from actions.context import current
-from actions.invoices import as_id, entity
+from actions.invoices import as_id, entity, form_entity
 from domain.address import postal_address
 from domain.errors import InvalidInput
 from domain.ledger import NotFound, get_client, get_invoice, update_client, update_owner_profile
@@ -83,19 +83,6 @@ class ActionSubmitAddress(Action):
         return clear
 
 
-def _letter_invoice(tracker: Tracker) -> int | None:
-    """The invoice of the letter whose button asked for the owner's address (None: asked
-    from the settings): the button that started the form names it."""
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
-        parse = event.get("parse_data") or {}
-        if (parse.get("intent") or {}).get("name") == "set_my_address":
-            return as_id(next((e.get("value") for e in parse.get("entities", [])
-                               if e.get("entity") == "invoice"), None))
-    return None
-
-
 class ValidateMyAddressForm(FormValidationAction):
     def name(self) -> str:
         return "validate_my_address_form"
@@ -116,7 +103,8 @@ class ActionSubmitMyAddress(Action):
         address = str(tracker.get_slot("owner_address"))
         await ctx.db(lambda session: update_owner_profile(session, owner_id,
                                                           {"address": address}))
-        invoice_id = _letter_invoice(tracker)  # the letter, shown again with the address
+        # The letter whose button asked for it (none from the settings), shown again.
+        invoice_id = as_id(form_entity(tracker, "my_address_form", "invoice"))
         buttons = [("formal_notice", f'/ask_wording{{"invoice":{invoice_id},'
                                      f'"step":"formal_notice"}}')] if invoice_id else []
         say(dispatcher, tracker, "my_address_saved", {"address": address}, buttons=buttons)

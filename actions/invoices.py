@@ -26,6 +26,22 @@ def entity(tracker: Tracker, name: str) -> Any:
     return None
 
 
+def form_entity(tracker: Tracker, form: str, name: str) -> Any:
+    """The latest value of an entity said in the messages of the current run of `form`,
+    back to the message (or button) that started it; None when none said it."""
+    started = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == form:
+            started = True
+        elif event.get("event") == "user":
+            for item in (event.get("parse_data") or {}).get("entities") or []:
+                if item.get("entity") == name:
+                    return item.get("value")
+            if started:
+                return None
+    return None
+
+
 def as_id(value: Any) -> int | None:
     """A row id from a payload or a slot (Rasa stores numbers as floats: 12.0)."""
     if isinstance(value, bool):

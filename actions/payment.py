@@ -15,6 +15,7 @@ from actions.answers import amount, client_name, form_slots
 from actions.base import say
 from actions.cases import case_view, oldest_open_invoice
 from actions.context import current
+from actions.invoices import form_entity
 from actions.replan import replan
 from domain.ledger import InvalidAmount, record_payment
 
@@ -36,22 +37,12 @@ class ValidatePaymentForm(FormValidationAction):
 
 def stated_day(tracker: Tracker) -> date | None:
     """The date the owner gave with the payment ("a payé 500 € hier", "le 20/11", "samedi":
-    the runner reads dates about a payment as past ones), in the messages of this payment
-    form: back to the one that started it."""
-    started = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "active_loop" and event.get("name") == "payment_form":
-            started = True
-        elif event.get("event") == "user":
-            for found in (event.get("parse_data") or {}).get("entities") or []:
-                if found.get("entity") == "date":
-                    try:
-                        return date.fromisoformat(str(found.get("value")))
-                    except ValueError:
-                        continue
-            if started:
-                return None
-    return None
+    the runner reads dates about a payment as past ones), in any message of this payment
+    form."""
+    try:
+        return date.fromisoformat(str(form_entity(tracker, "payment_form", "date")))
+    except ValueError:
+        return None
 
 
 def payment_day(stated: date | None, today: date, issued: date) -> date:

@@ -10,6 +10,7 @@ timeouts become `TimedOut`, connection failures `NetworkError`.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
 
@@ -124,21 +125,12 @@ class PollingRequest(AiohttpRequest):
         super().__init__(connection_pool_size=1)
         self.intake = intake
 
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: object = BaseRequest.DEFAULT_NONE,
-        write_timeout: object = BaseRequest.DEFAULT_NONE,
-        connect_timeout: object = BaseRequest.DEFAULT_NONE,
-        pool_timeout: object = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
+    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any
+                         ) -> tuple[int, bytes]:
         polling = url.endswith("/getUpdates")
         if polling:
             await self.intake.room()
-        status, payload = await super().do_request(url, method, request_data, read_timeout,
-                                                   write_timeout, connect_timeout, pool_timeout)
+        status, payload = await super().do_request(url, method, *args, **kwargs)
         if polling and status == 200:
             # One "update_id" key per update: quotes inside texts arrive escaped (\").
             self.intake.took(payload.count(b'"update_id"'))
