@@ -88,12 +88,17 @@ def order_for_payment_court(
     if debtor is DebtorKind.CONSUMER:
         return Court.TRIBUNAL_JUDICIAIRE, ()
     notices: list[Notice] = []
-    if debtor_is_merchant is None or creditor_is_merchant is None:
-        notices.append(Notice("court_assumes_merchants", Confidence.MEDIUM))
     if debtor_is_merchant is False:
-        return Court.TRIBUNAL_JUDICIAIRE, tuple(notices)
+        return Court.TRIBUNAL_JUDICIAIRE, ()
+    # Only what is unknown is assumed, and the notice says which (the owner's own status is
+    # often known when the client's is not).
+    if debtor_is_merchant is None or creditor_is_merchant is None:
+        who = "both" if debtor_is_merchant is None and creditor_is_merchant is None else (
+            "debtor" if debtor_is_merchant is None else "creditor")
+        notices.append(Notice("court_assumes_merchants", Confidence.MEDIUM, {"who": who}))
     if creditor_is_merchant is False:
-        return Court.CHOICE, (*notices, Notice("court_choice_mixed_act", Confidence.MEDIUM))
+        return Court.CHOICE, (*notices, Notice("court_choice_mixed_act", Confidence.MEDIUM, {
+            "debtor_assumed": "yes" if debtor_is_merchant is None else "no"}))
     return Court.TRIBUNAL_DE_COMMERCE, tuple(notices)
 
 

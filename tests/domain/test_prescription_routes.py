@@ -116,3 +116,21 @@ def test_small_claims_exclusion_between_merchants_is_medium() -> None:
 def test_order_for_payment_court(debtor: DebtorKind, creditor_m: bool, debtor_m: bool | None,
                                  court: Court) -> None:
     assert order_for_payment_court(debtor, creditor_m, debtor_m)[0] is court
+
+
+@pytest.mark.parametrize(("creditor_m", "debtor_m", "court", "said"), [
+    (False, None, Court.CHOICE, [("court_assumes_merchants", {"who": "debtor"}),
+                                 ("court_choice_mixed_act", {"debtor_assumed": "yes"})]),
+    (None, None, Court.TRIBUNAL_DE_COMMERCE, [("court_assumes_merchants", {"who": "both"})]),
+    (None, True, Court.TRIBUNAL_DE_COMMERCE, [("court_assumes_merchants",
+                                               {"who": "creditor"})]),
+    (None, False, Court.TRIBUNAL_JUDICIAIRE, []),  # a non-merchant client: nothing to assume
+    (False, True, Court.CHOICE, [("court_choice_mixed_act", {"debtor_assumed": "no"})]),
+])
+def test_the_court_notices_assume_only_what_is_unknown(
+        creditor_m: bool | None, debtor_m: bool | None, court: Court,
+        said: list[tuple[str, dict[str, str]]]) -> None:
+    """An owner who said they are not a merchant is never told "assuming you are one"."""
+    found, notices = order_for_payment_court(PRO, creditor_m, debtor_m)
+    assert found is court
+    assert [(n.code, dict(n.params)) for n in notices] == said
