@@ -59,8 +59,9 @@ def small_claims(
             and both_merchants(creditor_is_merchant, debtor_is_merchant)):
         return SmallClaims(False, "between_merchants_since_2026", (
             Notice("small_claims_merchants_excluded", Confidence.MEDIUM),))
-    if debtor is DebtorKind.PROFESSIONAL and today >= LOI_23_AVRIL_2026 and (
-            creditor_is_merchant is None or debtor_is_merchant is None):
+    parties = (creditor_is_merchant, debtor_is_merchant)
+    if (debtor is DebtorKind.PROFESSIONAL and today >= LOI_23_AVRIL_2026 and None in parties
+            and False not in parties):  # one known non-merchant: never "between merchants"
         notices.append(Notice("confirm_merchant_status", Confidence.MEDIUM))
     if claim < ceiling:
         return SmallClaims(True, "under_ceiling", tuple(notices))

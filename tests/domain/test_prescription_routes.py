@@ -134,3 +134,13 @@ def test_the_court_notices_assume_only_what_is_unknown(
     found, notices = order_for_payment_court(PRO, creditor_m, debtor_m)
     assert found is court
     assert [(n.code, dict(n.params)) for n in notices] == said
+
+
+def test_merchant_status_is_asked_only_when_it_could_matter() -> None:
+    """Small claims are closed between two merchants: with one party known not to be a
+    merchant, the other's status cannot close them, so the owner is not asked to confirm."""
+    day = date(2026, 11, 23)
+    asked = [[n.code for n in small_claims(Decimal("100"), PRO, day, creditor_is_merchant=c,
+                                           debtor_is_merchant=d).notices]
+             for c, d in ((False, None), (None, False), (True, None), (None, None))]
+    assert asked == [[], [], ["confirm_merchant_status"], ["confirm_merchant_status"]]
