@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from domain.ledger import wal
+from domain.ledger import jsoncodec, wal
 
 #: Execution option telling the SQLite "begin" hook to take the write lock at BEGIN.
 _WRITE_OPTION = "relance_write"
@@ -35,6 +35,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """Build the engine for `url`; for SQLite, create the file's folder and set the pragmas."""
     url = normalize_url(url)
     parsed = make_url(url)
+    kwargs.setdefault("json_serializer", jsoncodec.dumps)
+    kwargs.setdefault("json_deserializer", jsoncodec.loads)
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
         return create_engine(url, **kwargs)

@@ -61,3 +61,21 @@ def test_no_server_is_a_network_error_without_the_token() -> None:
             await request.shutdown()
 
     asyncio.run(run())
+
+
+def test_bot_api_answers_parsed_as_ptb_does() -> None:
+    from telegram.error import TelegramError
+    from telegram.request import BaseRequest
+
+    from bot.telegram.aiohttp_request import AiohttpRequest
+
+    for body in ('{"ok": true, "result": [{"update_id": 7, "message": {"text": "é 🙂 \\"x\\""}}]}',
+                 '{"ok": true, "result": 1e400}', "[1, 2]"):
+        assert AiohttpRequest.parse_json_payload(body.encode()) == \
+            BaseRequest.parse_json_payload(body.encode())
+    for bad in (b"<html>502 Bad Gateway</html>", b"\xff\xfe", b""):
+        try:
+            AiohttpRequest.parse_json_payload(bad)
+        except TelegramError:
+            continue
+        raise AssertionError(f"{bad!r} was accepted")
