@@ -34,7 +34,8 @@ def dumps(value: Any) -> str:
 
 
 def loads(text: str | bytes) -> Any:
-    if (_LONG_DIGITS_B if isinstance(text, bytes) else _LONG_DIGITS).search(text):
+    if (_LONG_DIGITS_B.search(text) if isinstance(text, bytes)
+            else _LONG_DIGITS.search(text)):
         return json.loads(text)
     try:
         return orjson.loads(text)
