@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
@@ -9,6 +10,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Table, bindparam, inspect
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, SQLModel, select
 
 from domain.ledger.errors import InvalidAmount, NotFound
@@ -44,6 +46,35 @@ def _locked(model: type[SQLModel]) -> Any:
     table: Any = model
     return select(model).where(table.id == bindparam("row_id"),
                                table.owner_id == bindparam("owner_id")).with_for_update()
+
+
+def as_stored(session: Session, model: type[M], values: dict[str, Any]) -> M:
+    """The row a Core INSERT just wrote (`values`, its id included), in the session as if it
+    had been read back: clean, nothing to flush, no SELECT. Columns left out take the
+    model's defaults. Built without the model's __init__ (~45 µs for a Nudge, ~3 µs so)."""
+    manager, defaults = _shape(model)
+    row = manager.new_instance()
+    loaded = inspect(row).dict
+    loaded.update({name: make() for name, make in defaults.items()})
+    loaded.update(values)
+    make_transient_to_detached(row)  # its identity from the id, every attribute committed
+    session.add(row)  # detached → persistent, clean
+    return row  # type: ignore[no-any-return]
+
+
+@cache
+def _shape(model: type[SQLModel]) -> tuple[Any, dict[str, Any]]:
+    """The model's class manager, and a default maker per column attribute."""
+    mapper = inspect(model)
+    defaults: dict[str, Any] = {}
+    for prop in mapper.column_attrs:
+        field = model.model_fields.get(prop.key)
+        if field is not None and field.default_factory is not None:
+            defaults[prop.key] = field.default_factory
+        else:
+            value = None if field is None or field.is_required() else field.default
+            defaults[prop.key] = lambda value=value: copy.copy(value)  # ({} not shared)
+    return mapper.class_manager, defaults
 
 
 def expire_held(session: Session, model: type[SQLModel], **only: Any) -> None:

@@ -13,10 +13,9 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, and_, func, or_, update
-from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
-from domain.ledger.access import dialect_insert, insert_for, owned, table_of
+from domain.ledger.access import as_stored, dialect_insert, insert_for, owned, table_of
 from domain.ledger.db import unit_of_work
 from domain.ledger.enums import NudgeKind, NudgeState
 from domain.ledger.errors import NotFound
@@ -108,13 +107,8 @@ def add_nudges(session: Session, owner_id: int, invoice_id: int,
     connection = session.connection()
     inserted = {row.dedupe_key: row.id for row in connection.execute(
         _insert_nudges(connection.dialect.name), rows)}
-    added = []
-    for values in rows:  # the rows as written, in the session without reading them back
-        if values["dedupe_key"] in inserted:
-            nudge = Nudge(id=inserted[values["dedupe_key"]], **values)
-            make_transient_to_detached(nudge)
-            session.add(nudge)
-            added.append(nudge)
+    added = [as_stored(session, Nudge, {**values, "id": inserted[values["dedupe_key"]]})
+             for values in rows if values["dedupe_key"] in inserted]  # as written, not re-read
     return added + [schedule_nudge(session, owner_id, item.kind, item.due_at,
                                    invoice_id=invoice_id, payload=item.payload,
                                    dedupe_key=item.dedupe_key)
