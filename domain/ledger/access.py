@@ -48,6 +48,36 @@ def _locked(model: type[SQLModel]) -> Any:
                                table.owner_id == bindparam("owner_id")).with_for_update()
 
 
+def insert_row(session: Session, model: type[M], values: dict[str, Any], *,
+               unique: tuple[str, ...] = ()) -> M | None:
+    """INSERT one row with Core (a statement built once per model), then the row in the
+    session as if read back (`as_stored`): what an ORM add + flush does, at a third of the
+    CPU. Columns left out take the model's defaults. With `unique` (the columns of a unique
+    constraint), a row already there is left alone and None comes back: no error, so no
+    savepoint is needed around it (PostgreSQL aborts a transaction at an error)."""
+    session.flush()  # what the session changed first, in order, as an ORM flush would
+    full = {name: make() for name, make in _shape(model)[1].items() if name != "id"}
+    full.update(values)
+    connection = session.connection()
+    found = connection.execute(_insert(connection.dialect.name, model, unique), full).first()
+    return None if found is None else as_stored(session, model, {**full, "id": found.id})
+
+
+def stored(row: M | None) -> M:
+    """`insert_row`'s row, where no unique constraint could have kept it out."""
+    assert row is not None
+    return row
+
+
+@cache
+def _insert(dialect: str, model: type[SQLModel], unique: tuple[str, ...]) -> Any:
+    table = table_of(model)
+    statement = insert_for(dialect, table)
+    if unique:
+        statement = statement.on_conflict_do_nothing(index_elements=list(unique))
+    return statement.returning(table.c.id)
+
+
 def as_stored(session: Session, model: type[M], values: dict[str, Any]) -> M:
     """The row a Core INSERT just wrote (`values`, its id included), in the session as if it
     had been read back: clean, nothing to flush, no SELECT. Columns left out take the
@@ -55,7 +85,7 @@ def as_stored(session: Session, model: type[M], values: dict[str, Any]) -> M:
     manager, defaults = _shape(model)
     row = manager.new_instance()
     loaded = inspect(row).dict
-    loaded.update({name: make() for name, make in defaults.items()})
+    loaded.update({name: make() for name, make in defaults.items() if name not in values})
     loaded.update(values)
     make_transient_to_detached(row)  # its identity from the id, every attribute committed
     session.add(row)  # detached → persistent, clean

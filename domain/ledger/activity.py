@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
-from domain.ledger.access import owned, positive, utc_now
+from domain.ledger.access import insert_row, owned, positive, stored, utc_now
 from domain.ledger.enums import (
     CLOSED_STATUSES,
     ContactChannel,
@@ -46,19 +46,11 @@ def log_interaction(
     now: datetime | None = None,
 ) -> Interaction:
     owned(session, Invoice, owner_id, invoice_id)
-    interaction = Interaction(
-        owner_id=owner_id,
-        invoice_id=invoice_id,
-        occurred_on=occurred_on,
-        logged_at=now or utc_now(),
-        channel=ContactChannel(channel),
-        outcome=Outcome(outcome),
-        note=note,
-        ladder_step=LadderStep(ladder_step) if ladder_step is not None else None,
-    )
-    session.add(interaction)
-    session.flush()
-    return interaction
+    return stored(insert_row(session, Interaction, {
+        "owner_id": owner_id, "invoice_id": invoice_id, "occurred_on": occurred_on,
+        "logged_at": now or utc_now(), "channel": ContactChannel(channel),
+        "outcome": Outcome(outcome), "note": note,
+        "ladder_step": LadderStep(ladder_step) if ladder_step is not None else None}))
 
 
 def log_promise(
@@ -78,19 +70,12 @@ def log_promise(
         interaction = owned(session, Interaction, owner_id, interaction_id)
         if interaction.invoice_id != invoice_id:
             raise InvalidField("that interaction is about another invoice")
-    promise = Promise(
-        owner_id=owner_id,
-        invoice_id=invoice_id,
-        amount=amount,
-        promised_date=promised_date,
-        logged_at=now or utc_now(),
-        interaction_id=interaction_id,
-    )
     if invoice.status not in CLOSED_STATUSES:
         invoice.status = InvoiceStatus.PROMISED
-    session.add_all([promise, invoice])
-    session.flush()
-    return promise
+    return stored(insert_row(session, Promise, {
+        "owner_id": owner_id, "invoice_id": invoice_id, "amount": amount,
+        "promised_date": promised_date, "logged_at": now or utc_now(),
+        "interaction_id": interaction_id}))
 
 
 def resolve_promise(
@@ -160,14 +145,9 @@ def record_payment(
             f"payment of {amount} EUR exceeds the {remaining} EUR still due on invoice "
             f"{invoice.number}"
         )
-    payment = Payment(
-        owner_id=owner_id,
-        invoice_id=invoice_id,
-        paid_on=paid_on,
-        amount=amount,
-        logged_at=now or utc_now(),
-    )
-    session.add(payment)
+    payment = stored(insert_row(session, Payment, {
+        "owner_id": owner_id, "invoice_id": invoice_id, "paid_on": paid_on, "amount": amount,
+        "logged_at": now or utc_now()}))
     invoice.paid_amount = already + amount
     if invoice.paid_amount >= invoice.amount:
         invoice.status = InvoiceStatus.PAID

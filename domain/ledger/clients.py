@@ -6,7 +6,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
-from domain.ledger.access import owned, table_of
+from domain.ledger.access import insert_row, owned, stored, table_of
 from domain.ledger.enums import ClientKind, Tone
 from domain.ledger.errors import InvalidField
 from domain.ledger.models import Client
@@ -33,21 +33,10 @@ def add_client(
     clean = " ".join(name.split())
     if not clean:
         raise InvalidField("a client needs a name")
-    client = Client(
-        owner_id=owner_id,
-        name=clean,
-        name_key=name_key(clean),
-        kind=ClientKind(kind),
-        is_merchant=is_merchant,
-        email=email,
-        phone=phone,
-        address=address,
-        notes=notes,
-        tone=Tone(tone),
-    )
-    session.add(client)
-    session.flush()
-    return client
+    return stored(insert_row(session, Client, {
+        "owner_id": owner_id, "name": clean, "name_key": name_key(clean),
+        "kind": ClientKind(kind), "is_merchant": is_merchant, "email": email, "phone": phone,
+        "address": address, "notes": notes, "tone": Tone(tone)}))
 
 
 def get_client(session: Session, owner_id: int, client_id: int) -> Client:

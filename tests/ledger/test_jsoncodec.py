@@ -33,6 +33,11 @@ def test_what_orjson_refuses_is_still_stored() -> None:
                                                       "text": "é ✓ 🙂 \u202e"}
     assert math.isnan(jsoncodec.loads('{"x": NaN}')["x"])
     assert jsoncodec.loads(b'[1, 2]') == [1, 2]
+    lone = {"text": "\ud800 half an emoji"}  # a lone surrogate: orjson refuses it
+    assert jsoncodec.loads(jsoncodec.dumps(lone)) == lone
+    assert jsoncodec.loads(json.dumps(lone, ensure_ascii=False)) == lone
+    assert jsoncodec.loads('{"n": 123456789012345678901234567890}')["n"] == 10**29 + \
+        23456789012345678901234567890
 
 
 def test_what_is_not_json_is_refused_as_before() -> None:
