@@ -46,6 +46,14 @@ from domain.penalties import Payment
 from domain.terms import Terms, due_date, parse_terms
 
 
+class PendingPromise(NamedTuple):
+    """A promise not checked yet (the re-plan checks it the day after its date)."""
+
+    id: int
+    amount: Decimal
+    promised_date: date
+
+
 @dataclass(frozen=True)
 class CaseView:
     """One invoice, its client and its diagnosis on a day, ready for a template."""
@@ -53,6 +61,7 @@ class CaseView:
     invoice: Invoice
     client: Client
     diagnosis: Diagnosis
+    pending_promises: tuple[PendingPromise, ...] = ()
 
     def template_context(self, lang: str) -> dict[str, Any]:
         return case_context(self.invoice, self.client.name, self.client.kind.value,
@@ -115,6 +124,8 @@ class _PromiseRow(NamedTuple):
     promised_date: date
     logged_at: datetime
     checked_at: datetime | None
+    id: int
+    amount: Decimal
 
 
 class _PlanRow(NamedTuple):
@@ -127,14 +138,14 @@ def related_queries() -> dict[str, Select[Any]]:
     """The owner's rows related to invoices; each query's first column is `invoice_id`.
 
     All four have the same columns (invoice_id, kind, day, amount, at, checked_at, step,
-    state, plan_id; NULL where a kind has none), so that `related_union` reads them in one
-    statement: a diagnosis of a stored invoice took four."""
+    state, row_id; NULL where a kind has none; row_id: a promise's or a plan's id), so that
+    `related_union` reads them in one statement: a diagnosis of a stored invoice took four."""
     owner: Any = bindparam("owner_id")
     # Typed NULLs: PostgreSQL types a UNION's columns branch by branch, and two bare NULLs
     # make a text column that a later date or instant does not match.
     day, amount, at = _PAYMENT.paid_on, _PAYMENT.amount, _PAYMENT.logged_at
-    checked, step, state, plan = (_PROMISE.checked_at, _STEP.ladder_step, _PROMISE.state,
-                                  _PLAN.id)
+    checked, step, state, row = (_PROMISE.checked_at, _STEP.ladder_step, _PROMISE.state,
+                                 _PLAN.id)
 
     def none(column: Any) -> Any:
         return cast(null(), column.type)
@@ -143,15 +154,15 @@ def related_queries() -> dict[str, Select[Any]]:
         "payments": select(
             _PAYMENT.invoice_id, literal_column("'p'").label("kind"), day.label("day"),
             amount.label("amount"), at.label("at"), none(checked).label("checked_at"),
-            none(step).label("step"), none(state).label("state"), none(plan).label("plan_id"),
+            none(step).label("step"), none(state).label("state"), none(row).label("row_id"),
         ).where(_PAYMENT.owner_id == owner),
         "steps": select(
             _STEP.invoice_id, literal_column("'s'"), _STEP.occurred_on, none(amount), none(at),
-            none(checked), _STEP.ladder_step, none(state), none(plan),
+            none(checked), _STEP.ladder_step, none(state), none(row),
         ).where(_STEP.owner_id == owner, _STEP.ladder_step.is_not(None)),
         "promises": select(
-            _PROMISE.invoice_id, literal_column("'r'"), _PROMISE.promised_date, none(amount),
-            _PROMISE.logged_at, _PROMISE.checked_at, none(step), _PROMISE.state, none(plan),
+            _PROMISE.invoice_id, literal_column("'r'"), _PROMISE.promised_date, _PROMISE.amount,
+            _PROMISE.logged_at, _PROMISE.checked_at, none(step), _PROMISE.state, _PROMISE.id,
         ).where(_PROMISE.owner_id == owner),
         "plans": select(
             _PLAN.invoice_id, literal_column("'l'"), none(day), none(amount), _PLAN.created_at,
@@ -177,7 +188,7 @@ _INSTALMENTS = select(_INSTALMENT.plan_id, _INSTALMENT.due_date, _INSTALMENT.amo
 def fill_related(session: Session, union: CompoundSelect[Any], params: dict[str, Any],
                  rows: RelatedRows) -> None:
     """Read `union` (see `related_union`) into `rows`, each kind with its own field names."""
-    for invoice_id, kind, day, amount, at, checked_at, step, state, plan_id in (
+    for invoice_id, kind, day, amount, at, checked_at, step, state, row_id in (
             session.connection().execute(union, params)):
         if kind == "p":
             rows.payments.setdefault(invoice_id, []).append(
@@ -186,11 +197,11 @@ def fill_related(session: Session, union: CompoundSelect[Any], params: dict[str,
             rows.steps.setdefault(invoice_id, []).append(_StepRow(invoice_id, step, day))
         elif kind == "r":
             rows.promises.setdefault(invoice_id, []).append(
-                _PromiseRow(invoice_id, state, day, at, checked_at))
+                _PromiseRow(invoice_id, state, day, at, checked_at, row_id, amount))
         else:
             known = rows.plans.get(invoice_id)
-            if known is None or plan_id > known.id:
-                rows.plans[invoice_id] = _PlanRow(invoice_id, plan_id, at)
+            if known is None or row_id > known.id:
+                rows.plans[invoice_id] = _PlanRow(invoice_id, row_id, at)
 
 
 def load_related(session: Session, owner_id: int, ids: list[int]) -> RelatedRows:
@@ -310,7 +321,9 @@ def case_views(ctx: ActionContext, session: Session, owner_id: int,
             client = clients[invoice.client_id]
             held[key] = CaseView(invoice, client, diagnose(
                 case_of_row(invoice, client, owner.is_merchant, rows, today), ctx.rates,
-                ctx.ladder))
+                ctx.ladder), tuple(PendingPromise(p.id, p.amount, p.promised_date)
+                                   for p in rows.promises.get(invoice.id or 0, ())
+                                   if p.state is PromiseState.PENDING))
     views = [held[key] for key in keys]
     for view in views:  # rows expired since (a refresh elsewhere) are read again now, as a
         for row in (view.invoice, view.client):  # view may be shown once the session is gone

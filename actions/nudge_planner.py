@@ -41,9 +41,8 @@ from domain.ledger.enums import (
     NudgeKind,
     NudgeState,
     PlanState,
-    PromiseState,
 )
-from domain.ledger.models import Instalment, Invoice, Nudge, Owner, PaymentPlan, Promise
+from domain.ledger.models import Instalment, Invoice, Nudge, Owner, PaymentPlan
 from domain.nudge_timing import (
     DEFAULT_BEFORE_DUE_DAYS,
     DEFAULT_NUDGE_TIME,
@@ -146,8 +145,7 @@ def wanted_nudges(ctx: ActionContext, session: Session, owner: Owner, invoice: I
             and not (notice_deadline and step.step is LadderStep.THIRD_PARTY)):
         plan.add(f"ladder_step:{number}:{step.step.value}", NudgeKind.LADDER_STEP, step.due_on,
                  step=step.step.value, on=step.due_on.isoformat())
-    for promise in session.exec(_PENDING_PROMISES, params={"owner_id": owner.id,
-                                                           "invoice_id": number}):
+    for promise in view.pending_promises:
         plan.add(f"promise_check:{promise.id}", NudgeKind.PROMISE_CHECK,
                  promise.promised_date + timedelta(days=1), promise=promise.id,
                  amount=str(promise.amount), date=promise.promised_date.isoformat())
@@ -175,9 +173,6 @@ def _prescription(plan: _Planner, invoice_id: int, end_safe: date) -> None:
 # The statements of every re-plan, built once (bindparams: owner_id, invoice_id).
 _OWNER: Any = bindparam("owner_id")
 _INVOICE: Any = bindparam("invoice_id")
-_PENDING_PROMISES = select(Promise).where(
-    col(Promise.owner_id) == _OWNER, col(Promise.invoice_id) == _INVOICE,
-    col(Promise.state) == PromiseState.PENDING)
 _PENDING_INSTALMENTS = select(Instalment).join(
     PaymentPlan, col(PaymentPlan.id) == col(Instalment.plan_id)).where(
     col(PaymentPlan.owner_id) == _OWNER, col(PaymentPlan.invoice_id) == _INVOICE,

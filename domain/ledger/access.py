@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, SQLModel, select
 
+from domain.ledger.db import WRITE_OPTION
 from domain.ledger.errors import InvalidAmount, NotFound
 
 M = TypeVar("M", bound=SQLModel)
@@ -25,8 +26,10 @@ def utc_now() -> datetime:
 
 def owned(session: Session, model: type[M], owner_id: int, row_id: int, *, lock: bool = False) -> M:
     """Row `row_id` of `model` if it belongs to `owner_id`, else NotFound (same error either way).
-    Unlocked, a row the session holds already is not read again."""
-    if not lock:
+    Unlocked, a row the session holds already is not read again. Locked: SELECT … FOR
+    UPDATE on PostgreSQL; on SQLite a writing transaction holds the database's write lock
+    from its BEGIN IMMEDIATE, so nothing can change a row it holds: not read again either."""
+    if not lock or write_locked(session):
         found: Any = session.get(model, row_id)
         if found is None or found.owner_id != owner_id:
             raise NotFound(model.__name__, row_id)
@@ -38,6 +41,13 @@ def owned(session: Session, model: type[M], owner_id: int, row_id: int, *, lock:
     if row is None:
         raise NotFound(model.__name__, row_id)
     return row
+
+
+def write_locked(session: Session) -> bool:
+    """True for a SQLite session that writes: its whole transaction holds the write lock."""
+    bind = session.get_bind()
+    return bind.dialect.name == "sqlite" and bool(bind.get_execution_options().get(
+        WRITE_OPTION, True))
 
 
 @cache

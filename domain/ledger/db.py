@@ -16,7 +16,7 @@ from sqlmodel import Session
 from domain.ledger import jsoncodec, wal
 
 #: Execution option telling the SQLite "begin" hook to take the write lock at BEGIN.
-_WRITE_OPTION = "relance_write"
+WRITE_OPTION = "relance_write"
 #: Execution option: take SQLite's write lock at once or fail (`write_lock_busy`), rather
 #: than wait up to BUSY_TIMEOUT_MS for it.
 _NOWAIT_OPTION = "relance_nowait"
@@ -71,7 +71,7 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         options = conn.get_execution_options()
-        if not options.get(_WRITE_OPTION, True):
+        if not options.get(WRITE_OPTION, True):
             conn.exec_driver_sql("BEGIN")
         elif not options.get(_NOWAIT_OPTION, False):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -112,7 +112,7 @@ def open_session(engine: Engine, *, write: bool = True, wait: bool = True) -> Se
     at BEGIN when `write`; the caller commits or rolls back and closes it. `wait=False`: if
     another connection holds the write lock, that first statement fails at once (see
     `write_lock_busy`) instead of waiting up to BUSY_TIMEOUT_MS."""
-    return HoldingSession(engine.execution_options(**{_WRITE_OPTION: write,
+    return HoldingSession(engine.execution_options(**{WRITE_OPTION: write,
                                                       _NOWAIT_OPTION: not wait}),
                           expire_on_commit=False)
 
