@@ -112,9 +112,22 @@ def open_session(engine: Engine, *, write: bool = True, wait: bool = True) -> Se
     at BEGIN when `write`; the caller commits or rolls back and closes it. `wait=False`: if
     another connection holds the write lock, that first statement fails at once (see
     `write_lock_busy`) instead of waiting up to BUSY_TIMEOUT_MS."""
-    return HoldingSession(engine.execution_options(**{WRITE_OPTION: write,
-                                                      _NOWAIT_OPTION: not wait}),
-                          expire_on_commit=False)
+    return HoldingSession(_with_options(engine, write, wait), expire_on_commit=False)
+
+
+def _with_options(engine: Engine, write: bool, wait: bool) -> Engine:
+    """`engine` with a session's options, made once per engine and kind (making it cost
+    ~40 µs a turn: sqlalchemy copies the engine's options and events). Kept on the engine
+    itself: a weak-keyed table would keep every engine alive through its optioned copy."""
+    made: dict[tuple[bool, bool], Engine] | None = getattr(engine, "_relance_optioned", None)
+    if made is None:
+        made = {}
+        setattr(engine, "_relance_optioned", made)  # noqa: B010
+    optioned = made.get((write, wait))
+    if optioned is None:
+        optioned = made[(write, wait)] = engine.execution_options(
+            **{WRITE_OPTION: write, _NOWAIT_OPTION: not wait})
+    return optioned
 
 
 @contextmanager
