@@ -8,9 +8,10 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, bindparam, inspect
+from sqlalchemy import Table, bindparam, inspect, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, select
 
 from domain.ledger.db import WRITE_OPTION
@@ -71,6 +72,33 @@ def insert_row(session: Session, model: type[M], values: dict[str, Any], *,
     connection = session.connection()
     found = connection.execute(_insert(connection.dialect.name, model, unique), full).first()
     return None if found is None else as_stored(session, model, {**full, "id": found.id})
+
+
+def update_row(session: Session, row: SQLModel, **values: Any) -> None:
+    """UPDATE one held row's columns with Core (a statement built once per model and set of
+    columns), the row then holding the new values as stored: what changing its attributes
+    and flushing does, without the unit of work (~0.3 ms for one invoice's status)."""
+    changed = {name: value for name, value in values.items()
+               if inspect(row).dict.get(name, _MISSING) != value}
+    if not changed:
+        return
+    session.flush()  # what the session changed first, in order
+    model = type(row)
+    session.connection().execute(_update(model, tuple(sorted(changed))),
+                                 {**{f"v_{k}": v for k, v in changed.items()},
+                                  "v_row": getattr(row, "id")})  # noqa: B009
+    for name, value in changed.items():
+        set_committed_value(row, name, value)
+
+
+_MISSING = object()
+
+
+@cache
+def _update(model: type[SQLModel], names: tuple[str, ...]) -> Any:
+    table = table_of(model)
+    return update(table).where(table.c.id == bindparam("v_row")).values(
+        {name: bindparam(f"v_{name}") for name in names})
 
 
 def stored(row: M | None) -> M:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
-from domain.ledger.access import insert_row, owned, positive, stored, utc_now
+from domain.ledger.access import insert_row, owned, positive, stored, update_row, utc_now
 from domain.ledger.enums import (
     CLOSED_STATUSES,
     ContactChannel,
@@ -71,7 +71,7 @@ def log_promise(
         if interaction.invoice_id != invoice_id:
             raise InvalidField("that interaction is about another invoice")
     if invoice.status not in CLOSED_STATUSES:
-        invoice.status = InvoiceStatus.PROMISED
+        update_row(session, invoice, status=InvoiceStatus.PROMISED)
     return stored(insert_row(session, Promise, {
         "owner_id": owner_id, "invoice_id": invoice_id, "amount": amount,
         "promised_date": promised_date, "logged_at": now or utc_now(),
@@ -148,9 +148,10 @@ def record_payment(
     payment = stored(insert_row(session, Payment, {
         "owner_id": owner_id, "invoice_id": invoice_id, "paid_on": paid_on, "amount": amount,
         "logged_at": now or utc_now()}))
-    invoice.paid_amount = already + amount
-    if invoice.paid_amount >= invoice.amount:
-        invoice.status = InvoiceStatus.PAID
+    paid = already + amount
+    update_row(session, invoice, paid_amount=paid, **(
+        {"status": InvoiceStatus.PAID} if paid >= invoice.amount else {}))
+    if paid >= invoice.amount:
         pending = select(Nudge).where(
             Nudge.owner_id == owner_id,
             Nudge.invoice_id == invoice_id,
@@ -159,7 +160,6 @@ def record_payment(
         for nudge in session.exec(pending):
             nudge.state = NudgeState.CANCELLED
             session.add(nudge)
-    session.add(invoice)
     session.flush()
     return payment
 

@@ -106,7 +106,7 @@ def add_nudges(session: Session, owner_id: int, invoice_id: int,
         for item in planned]
     connection = session.connection()
     inserted = {row.dedupe_key: row.id for row in connection.execute(
-        _insert_nudges(connection.dialect.name), rows)}
+        _insert_nudges(connection.dialect.name), rows[0] if len(rows) == 1 else rows)}
     added = [as_stored(session, Nudge, {**values, "id": inserted[values["dedupe_key"]]})
              for values in rows if values["dedupe_key"] in inserted]  # as written, not re-read
     return added + [schedule_nudge(session, owner_id, item.kind, item.due_at,
