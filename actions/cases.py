@@ -353,12 +353,14 @@ def oldest_open_invoice(session: Session, owner_id: int, client_name: str) -> In
     call, a promise, a payment, a plan or a dispute about the client is about."""
     from domain.ledger.clients import name_key
 
-    return session.exec(_OLDEST_OPEN, params={"owner_id": owner_id,
-                                              "name_key": name_key(client_name)}).first()
+    found = session.execute(_OLDEST_OPEN, {"owner_id": owner_id,
+                                           "name_key": name_key(client_name)}).first()
+    return None if found is None else found[0]  # (its client held too: the diagnosis's)
 
 
 # The client is `find_client_by_name`'s (the first with that key), in the same statement.
-_OLDEST_OPEN = orm_select(Invoice).where(
+_OLDEST_OPEN = orm_select(Invoice, Client).join(
+    Client, col(Client.id) == col(Invoice.client_id)).where(
     col(Invoice.owner_id) == bindparam("owner_id"),
     col(Invoice.client_id) == select(func.min(_CLIENT.id)).where(
         _CLIENT.owner_id == bindparam("owner_id"),
