@@ -103,6 +103,7 @@ class HoldingSession(Session):
 
 @event.listens_for(HoldingSession, "loaded_as_persistent")
 @event.listens_for(HoldingSession, "pending_to_persistent")
+@event.listens_for(HoldingSession, "detached_to_persistent")  # rows joined as stored
 def _hold(session: Session, instance: object) -> None:
     session.info.setdefault("held", []).append(instance)
 
