@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, delete, exists
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col
 
-from domain.ledger.access import as_stored, expire_held, insert_for, table_of, utc_now
+from domain.ledger.access import expire_held, insert_for, table_of, utc_now
 from domain.ledger.enums import Channel, Language
 from domain.ledger.models import ConversationState, Owner, ProcessedUpdate
 from domain.ledger.owners import OwnerBrief
@@ -33,9 +33,9 @@ _LOAD = select_columns(_STATE.c.events, _STATE.c.slots, _STATE.c.active_loop).wh
 _UPDATES = table_of(ProcessedUpdate)
 _OWNERS = table_of(Owner)
 _SAVE_FIELDS = ("events", "slots", "active_loop", "updated_at")
-_OWNER_COLUMNS = tuple(_OWNERS.c)
 _TURN = select_columns(
-    *_OWNER_COLUMNS, _STATE.c.events, _STATE.c.slots, _STATE.c.active_loop,
+    _OWNERS.c.id, _OWNERS.c.language, _OWNERS.c.blocked, _OWNERS.c.ledger_version,
+    _STATE.c.events, _STATE.c.slots, _STATE.c.active_loop,
 ).select_from(_OWNERS.outerjoin(_STATE, _STATE.c.owner_id == _OWNERS.c.id)).where(
     _OWNERS.c.channel == bindparam("channel"), _OWNERS.c.external_id == bindparam("external_id"))
 
@@ -70,17 +70,15 @@ def load_conversation(session: Session, owner_id: int) -> Conversation:
 
 def owner_turn(session: Session, channel: Channel, external_id: str
                ) -> tuple[OwnerBrief, Conversation] | None:
-    """What a conversation turn starts from — the owner's row and their tracker — in one
-    prepared statement; None for an unknown owner."""
+    """What a conversation turn starts from — the owner's few fields and their tracker — in
+    one prepared statement; None for an unknown owner. (Reading the whole owner row here,
+    to spare the actions' get_owner a SELECT, measured no gain: 7.19M instructions per
+    message either way.)"""
     row = session.connection().execute(
         _TURN, {"channel": channel, "external_id": external_id}).first()
     if row is None:
         return None
     brief = OwnerBrief(row.id, Language(row.language), bool(row.blocked), int(row.ledger_version))
-    # The whole owner row came with it: held as the session's Owner, the turn's actions
-    # find it without another SELECT (`get_owner`).
-    as_stored(session, Owner, {column.key: value for column, value in zip(
-        _OWNER_COLUMNS, row, strict=False)})
     if row.events is None:
         return brief, Conversation()
     return brief, Conversation(list(row.events), dict(row.slots), row.active_loop)
