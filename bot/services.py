@@ -27,6 +27,7 @@ from domain.ledger import (
     unit_of_work,
 )
 from domain.ledger.enums import Channel, Language
+from domain.nudge_timing import is_public_holiday
 from domain.rates import load_rate_table
 
 
@@ -34,6 +35,9 @@ def build_context(settings: Settings) -> ActionContext:
     """Engine (schema brought up to date), wording, rate table and ladder."""
     engine = make_engine(settings.database_url)
     ensure_schema(engine)
+    # The French public holidays' tables are built on first use (~80 ms): now, rather than
+    # in the first owner's first answer that plans a nudge.
+    is_public_holiday(datetime.now(UTC).date())
     return ActionContext(engine, Wording(settings.templates_dir),
                          load_rate_table(settings.rates_dir),
                          load_ladder(settings.rasa_dir.parent / "ladder.yml"),
