@@ -24,12 +24,15 @@ BENCHMARKS = {  # name: (module, quick keyword arguments)
     "nudges": ("bench.nudges", {"nudges": 10_000, "owners": 1_000, "seconds": 5.0}),
     "big_owner": ("bench.big_owner", {"invoices": 500, "batch": 1_000}),
 }
+# Run only when named: needs valgrind, ~3 min (bench/instructions.py).
+EXTRA = {"instructions": ("bench.instructions", {"rounds": (1, 2), "updates": (20, 60)})}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("names", nargs="*", choices=[[], *BENCHMARKS], metavar="name",
-                        help=f"benchmarks to run (default: all): {', '.join(BENCHMARKS)}")
+    parser.add_argument("names", nargs="*", choices=[[], *BENCHMARKS, *EXTRA], metavar="name",
+                        help=f"benchmarks to run (default: all): {', '.join(BENCHMARKS)}; "
+                             f"only when named: {', '.join(EXTRA)} (needs valgrind)")
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="LOAD",
                         help="first wait (up to 10 min) until the 1-minute load is below LOAD")
@@ -45,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
           f"load {' '.join(map(str, info['loadavg']))}", flush=True)
     names = args.names or list(BENCHMARKS)
     if len(names) == 1:
-        module, quick = BENCHMARKS[names[0]]
+        module, quick = {**BENCHMARKS, **EXTRA}[names[0]]
         importlib.import_module(module).run(**(quick if args.quick else {}))
         return 0
     failed = 0
