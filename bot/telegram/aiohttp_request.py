@@ -22,7 +22,6 @@ from telegram.request import BaseRequest, RequestData
 from bot.logging_setup import redact
 from bot.telegram.ordering import Intake
 
-
 _JSON = {"Content-Type": "application/json"}
 
 
