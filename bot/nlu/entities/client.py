@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from bot.nlu.entities import Entity
 from bot.nlu.entities.calendar_words import MONTHS, WEEKDAYS
@@ -112,22 +113,39 @@ def _variants(name: str) -> tuple[frozenset[str], int]:
 def _fuzzy(
     tokens: list[_Token], known: Sequence[str], patterns: ClientPatterns
 ) -> list[tuple[float, _Token, _Token, str]]:
-    matches: list[tuple[float, _Token, _Token, str]] = []
-    for name in known:
-        variants, size = _variants(name)
-        best: tuple[float, _Token, _Token, str] | None = None
-        best_key = (-1.0, 0)
-        for i in range(len(tokens)):
-            for j in range(i, min(i + size, len(tokens))):
-                window = tokens[i : j + 1]
-                if not _plausible(window, tokens[i - 1] if i else None, patterns):
-                    continue
-                said = " ".join(t.folded for t in window)
-                key = (max(fuzz.ratio(said, v) for v in variants), j - i)  # ties: longer wins
-                if key > best_key:
-                    best, best_key = (key[0], window[0], window[-1], name), key
-        if best is not None and best[0] >= FUZZY_THRESHOLD:
-            matches.append(best)
+    """Each known name's best window (ratio against any of its forms; ties: the longer
+    window, then the first), kept at FUZZY_THRESHOLD or above, best first.
+
+    Every window is scored against every name's forms in one rapidfuzz call (C), not one
+    call per name and window: an owner with 500 clients paid ~6 ms per message in Python."""
+    if not known or not tokens:
+        return []
+    shapes = [_variants(name) for name in known]
+    widest = max(size for _, size in shapes)
+    spans: list[tuple[int, int]] = []
+    said: list[str] = []
+    for i in range(len(tokens)):
+        for j in range(i, min(i + widest, len(tokens))):
+            window = tokens[i : j + 1]
+            if _plausible(window, tokens[i - 1] if i else None, patterns):
+                spans.append((i, j))
+                said.append(" ".join(t.folded for t in window))
+    if not said:
+        return []
+    forms = [form for variants, _ in shapes for form in variants]
+    starts = np.cumsum([0] + [len(variants) for variants, _ in shapes[:-1]])
+    scores = np.maximum.reduceat(  # windows × names: the best of each name's forms
+        process.cdist(said, forms, scorer=fuzz.ratio, dtype=np.float64), starts, axis=1)
+    lengths = np.array([j - i for i, j in spans])[:, None]
+    valid = lengths < np.array([size for _, size in shapes])[None, :]  # the name's widest
+    scores = np.where(valid, scores, -1.0)
+    best = scores.max(axis=0)
+    at_best = scores == best[None, :]
+    longest = np.where(at_best, lengths, -1).max(axis=0)
+    chosen = np.argmax(at_best & (lengths == longest[None, :]), axis=0)  # the first such
+    matches = [(float(best[k]), tokens[spans[w][0]], tokens[spans[w][1]], name)
+               for k, (name, w) in enumerate(zip(known, chosen, strict=True))
+               if best[k] >= FUZZY_THRESHOLD]
     return sorted(matches, key=lambda m: -m[0])
 
 
