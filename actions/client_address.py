@@ -32,6 +32,11 @@ def _checked_address(slot: str, value: Any, dispatcher: CollectingDispatcher,
     return {slot: address}
 
 
+def _letter_button(invoice_id: int) -> tuple[str, str]:
+    """The formal notice of the invoice, shown again with the address just given."""
+    return ("formal_notice", f'/ask_wording{{"invoice":{invoice_id},"step":"formal_notice"}}')
+
+
 class ValidateAddressForm(FormValidationAction):
     def name(self) -> str:
         return "validate_address_form"
@@ -77,9 +82,9 @@ class ActionSubmitAddress(Action):
         if client is None:
             say(dispatcher, tracker, "which_invoice", {}, buttons=[("overdue", "/list_overdue")])
             return clear
+        assert invoice_id is not None  # (a client was found through it)
         say(dispatcher, tracker, "address_saved", {"client": client, "address": address},
-            buttons=[("formal_notice",
-                      f'/ask_wording{{"invoice":{invoice_id},"step":"formal_notice"}}')])
+            buttons=[_letter_button(invoice_id)])
         return clear
 
 
@@ -105,7 +110,6 @@ class ActionSubmitMyAddress(Action):
                                                           {"address": address}))
         # The letter whose button asked for it (none from the settings), shown again.
         invoice_id = as_id(form_entity(tracker, "my_address_form", "invoice"))
-        buttons = [("formal_notice", f'/ask_wording{{"invoice":{invoice_id},'
-                                     f'"step":"formal_notice"}}')] if invoice_id else []
+        buttons = [_letter_button(invoice_id)] if invoice_id else []
         say(dispatcher, tracker, "my_address_saved", {"address": address}, buttons=buttons)
         return [SlotSet("owner_address", None)]

@@ -78,17 +78,14 @@ def _in_process(owners: int, rounds: int) -> int:
 
 
 def _bot(chats: int, updates: int) -> int:
-    from bench.telegram_e2e import fake_api_class
+    from bench.telegram_e2e import bot_env, fake_api_class
 
     api = fake_api_class()()
     api.delivered, api.sent_at = {}, {}
     api.start()
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "valgrind.txt"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK"))}
-        env.update(_ENV, TELEGRAM_BOT_TOKEN=api.token, TELEGRAM_API_BASE_URL=api.base_url,
-                   TELEGRAM_FILE_BASE_URL=api.base_file_url, LOG_LEVEL="WARNING",
-                   DATABASE_URL=f"sqlite:///{folder}/relance.db", TELEGRAM_MAX_RATE="1000")
+        env = {**bot_env(api, folder, 1000.0), **_ENV}
         process = subprocess.Popen(
             [*_VALGRIND, f"--log-file={log}", sys.executable,
              str(Path(sys.executable).parent / "relance"), "run"],

@@ -49,6 +49,17 @@ def fake_api_class() -> Any:
     return TimedFakeBotApi
 
 
+def bot_env(api: Any, folder: str, max_rate: float) -> dict[str, str]:
+    """`relance run`'s environment against the fake Bot API `api`, on SQLite in `folder`
+    (no TELEGRAM_*/WEBHOOK* of the caller's)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK"))}
+    env.update(TELEGRAM_BOT_TOKEN=api.token, TELEGRAM_API_BASE_URL=api.base_url,
+               TELEGRAM_FILE_BASE_URL=api.base_file_url, LOG_LEVEL="WARNING",
+               DATABASE_URL=f"sqlite:///{folder}/relance.db", NUDGE_GLOBAL_RATE="25",
+               TELEGRAM_MAX_RATE=str(max_rate))
+    return env
+
+
 def run(seconds: float = 20.0, chats: int = 100, warmup: float = 4.0,
         max_rate: float = 1000.0, paced_seconds: float = 10.0) -> Report:
     """Capacity: the bot's own send limiter is raised to `max_rate` (production keeps
@@ -62,11 +73,7 @@ def run(seconds: float = 20.0, chats: int = 100, warmup: float = 4.0,
     api.delivered, api.sent_at = {}, {}
     api.start()
     folder = tempfile.mkdtemp()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK"))}
-    env.update(TELEGRAM_BOT_TOKEN=api.token, TELEGRAM_API_BASE_URL=api.base_url,
-               TELEGRAM_FILE_BASE_URL=api.base_file_url, LOG_LEVEL="WARNING",
-               DATABASE_URL=f"sqlite:///{folder}/relance.db", NUDGE_GLOBAL_RATE="25",
-               TELEGRAM_MAX_RATE=str(max_rate))
+    env = bot_env(api, folder, max_rate)
     log = Path(folder) / "bot.log"
     with log.open("wb") as out:
         process = subprocess.Popen([str(Path(sys.executable).parent / "relance"), "run"],

@@ -14,7 +14,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, select
 
-from domain.ledger.db import WRITE_OPTION
+from domain.ledger.db import write_locked
 from domain.ledger.errors import InvalidAmount, NotFound
 
 M = TypeVar("M", bound=SQLModel)
@@ -42,13 +42,6 @@ def owned(session: Session, model: type[M], owner_id: int, row_id: int, *, lock:
     if row is None:
         raise NotFound(model.__name__, row_id)
     return row
-
-
-def write_locked(session: Session) -> bool:
-    """True for a SQLite session that writes: its whole transaction holds the write lock."""
-    bind = session.get_bind()
-    return bind.dialect.name == "sqlite" and bool(bind.get_execution_options().get(
-        WRITE_OPTION, True))
 
 
 @cache

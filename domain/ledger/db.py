@@ -16,7 +16,7 @@ from sqlmodel import Session
 from domain.ledger import jsoncodec, wal
 
 #: Execution option telling the SQLite "begin" hook to take the write lock at BEGIN.
-WRITE_OPTION = "relance_write"
+_WRITE_OPTION = "relance_write"
 #: Execution option: take SQLite's write lock at once or fail (`write_lock_busy`), rather
 #: than wait up to BUSY_TIMEOUT_MS for it.
 _NOWAIT_OPTION = "relance_nowait"
@@ -71,7 +71,7 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         options = conn.get_execution_options()
-        if not options.get(WRITE_OPTION, True):
+        if not options.get(_WRITE_OPTION, True):
             conn.exec_driver_sql("BEGIN")
         elif not options.get(_NOWAIT_OPTION, False):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -92,6 +92,14 @@ def write_lock_busy(exc: OperationalError) -> bool:
     return (isinstance(orig, sqlite3.OperationalError) and (exc.statement or "").startswith(
         "BEGIN IMMEDIATE") and getattr(orig, "sqlite_errorcode", None) in (
         sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED))
+
+
+def write_locked(session: Session) -> bool:
+    """True for a SQLite session that writes: its whole transaction holds the database's
+    write lock from its BEGIN IMMEDIATE (`_on_begin`), so no row it read can change."""
+    bind = session.get_bind()
+    return bind.dialect.name == "sqlite" and bool(
+        bind.get_execution_options().get(_WRITE_OPTION, True))
 
 
 class HoldingSession(Session):
@@ -127,7 +135,7 @@ def _with_options(engine: Engine, write: bool, wait: bool) -> Engine:
     optioned = made.get((write, wait))
     if optioned is None:
         optioned = made[(write, wait)] = engine.execution_options(
-            **{WRITE_OPTION: write, _NOWAIT_OPTION: not wait})
+            **{_WRITE_OPTION: write, _NOWAIT_OPTION: not wait})
     return optioned
 
 
