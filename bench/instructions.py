@@ -2,7 +2,8 @@
 
 This machine's speed swings by ±25 % from one run to the next, more than most changes
 gain; the number of instructions a message costs does not (two runs of the same code agree
-within 0.4 %). Each figure is the difference between a short and a long run, divided by
+within 0.4 % when run close in time; nudges are planned from the time of day, so counts
+drift by up to ~3 % across hours: compare runs made side by side). Each figure is the difference between a short and a long run, divided by
 the messages between them, so that start-up (imports, NLU training) cancels out:
 
 - in-process: the bench's conversation script for `owners` owners through
