@@ -248,3 +248,15 @@ def test_terms_are_kept_and_read_like_the_legal_core(chat: Chat) -> None:
                      '/add_invoice{"merchant":"yes"}', '/add_invoice{"step":"none"}')[-1]
     assert "échéance 30/10/2026" in card  # 30/09 + 30 days, the earlier of the two readings
     assert "31/10/2026" in card  # the other accepted reading is named, to check the contract
+
+
+def test_a_client_named_by_part_of_its_name(chat: Chat) -> None:
+    chat.talk("ida", "Cabinet Dentaire Roussel me doit 3 200 € facture EG-58 du 15 septembre à "
+              "45 jours", '/add_invoice{"debtor_kind":"professional"}',
+              '/add_invoice{"merchant":"no"}', '/add_invoice{"step":"none"}')
+    paid = chat.talk("ida", "le cabinet roussel a payé 1 200 € le 20/11")[0]
+    assert "Cabinet Dentaire Roussel" in paid and "2\u202f000,00" in paid  # left on EG-58
+    call = chat.talk("ida", "j'ai appelé Roussel", '/log_call{"call_outcome":"voicemail"}')
+    assert "Comment s'est passé" in call[0] and "messagerie" in call[1]
+    other = chat.talk("ida", "Garage Roussel a payé 300 €")[0]  # another business: not matched
+    assert "Garage Roussel" in other and "Cabinet Dentaire" not in other

@@ -28,6 +28,7 @@ from bot.nlu.training_data import Example
 FUZZY_EXTRACTOR = "FuzzyClientExtractor"
 PATTERN_EXTRACTOR = "PatternClientExtractor"
 FUZZY_THRESHOLD = 80.0
+PARTIAL_THRESHOLD = 90.0
 PATTERN_CONFIDENCE = 0.6
 MAX_WINDOW = 4
 
@@ -46,6 +47,8 @@ _ALWAYS_CUES = frozenset(("chez", "client", "cliente", "customer"))
 # Small words inside a business name ("SCI Les Tilleuls", "Boulangerie de la Gare", "Garage
 # du Centre"): part of the name only when a name word follows them.
 _CONNECTORS = frozenset("de du des la le les".split())
+_TITLES = frozenset("m mme mlle mr mrs ms monsieur madame dr docteur me maitre".split())
+_EDGES = _FUNCTION_WORDS | _CONNECTORS  # never the first or last word of a name said
 _NEVER = (
     frozenset(
         "tva ttc ht rib iban siret pdf sms csv rgpd bce ok urgent euro euros eur mail email".split()
@@ -103,42 +106,88 @@ def _core(name: str) -> str:
 
 
 @lru_cache(maxsize=16_384)
-def _variants(name: str) -> tuple[frozenset[str], int]:
-    """The forms a known client name is matched against, and the widest window to try
-    (computed once per name, not once per name and message)."""
+def _variants(name: str) -> tuple[frozenset[str], frozenset[str], int]:
+    """The forms a known client name is matched against: whole (as given, and without its
+    legal form), and parts ("roussel", "cabinet roussel", "cabinet" for "Cabinet Dentaire
+    Roussel");
+    and the widest window to try. Computed once per name, not once per name and message."""
     core = _core(name)
-    return frozenset({fold(name).strip(), core}), min(MAX_WINDOW, len(core.split()) + 1)
+    whole = frozenset({fold(name).strip(), core})
+    words = core.split()
+    distinctive = [
+        k for k, w in enumerate(words)
+        if len(w) >= 3 and w not in _TRADES | _CONNECTORS | _FUNCTION_WORDS | _NEVER
+        and not (k and words[k - 1] in _CONNECTORS)  # "Garage du Centre": not "centre" alone
+    ]
+    parts = {words[k] for k in distinctive} | {w for w in words if w in _TRADES}
+    parts |= {f"{words[i]} {words[k]}" for k in distinctive for i in range(k)
+              if words[i] not in _CONNECTORS}
+    parts |= {" ".join(w for w in words if w not in _TRADES)} if distinctive else set()
+    return whole, frozenset(parts - whole - {""}), min(MAX_WINDOW, len(words) + 1)
+
+
+@dataclass(frozen=True)
+class _Forms:
+    """Every form of an owner's known names, flattened for one rapidfuzz call."""
+
+    forms: list[str]
+    starts: np.ndarray  # index in `forms` of each name's first form
+    partial: np.ndarray  # per form: a part of its name, not the whole
+    widest: np.ndarray  # per name
+    words: frozenset[str]  # every word of every form
+
+
+@lru_cache(maxsize=256)
+def _forms_of(known: tuple[str, ...]) -> _Forms:
+    """The forms of `known`; a part shared with another name ("roussel" of two Roussel
+    clients, or of a client called Roussel) names neither."""
+    shapes = [_variants(name) for name in known]
+    owners: dict[str, set[int]] = {}
+    for index, (whole, parts, _) in enumerate(shapes):
+        for form in whole | parts:
+            owners.setdefault(form, set()).add(index)
+    forms: list[str] = []
+    partial: list[bool] = []
+    starts: list[int] = []
+    for index, (whole, parts, _) in enumerate(shapes):
+        starts.append(len(forms))
+        mine = sorted(whole) + sorted(p for p in parts if owners[p] == {index})
+        forms += mine
+        partial += [form not in whole for form in mine]
+    return _Forms(forms, np.array(starts), np.array(partial),
+                  np.array([size for _, _, size in shapes]),
+                  frozenset(word for form in forms for word in form.split()))
 
 
 def _fuzzy(
     tokens: list[_Token], known: Sequence[str], patterns: ClientPatterns
 ) -> list[tuple[float, _Token, _Token, str]]:
-    """Each known name's best window (ratio against any of its forms; ties: the longer
-    window, then the first), kept at FUZZY_THRESHOLD or above, best first.
+    """Each known name's best window (ratio against any of its forms, a part of the name
+    counting only from PARTIAL_THRESHOLD; ties: the longer window, then the first), kept at
+    FUZZY_THRESHOLD or above, best first.
 
     Every window is scored against every name's forms in one rapidfuzz call (C), not one
     call per name and window: an owner with 500 clients paid ~6 ms per message in Python."""
     if not known or not tokens:
         return []
-    shapes = [_variants(name) for name in known]
-    widest = max(size for _, size in shapes)
+    shapes = _forms_of(tuple(known))
+    widest = int(shapes.widest.max())
     spans: list[tuple[int, int]] = []
     said: list[str] = []
     for i in range(len(tokens)):
         for j in range(i, min(i + widest, len(tokens))):
             window = tokens[i : j + 1]
-            if _plausible(window, tokens[i - 1] if i else None, patterns):
+            if _plausible(window, tokens[i - 1] if i else None, patterns, shapes.words):
                 spans.append((i, j))
-                said.append(" ".join(t.folded for t in window))
+                said.append(_window_text(window))
     if not said:
         return []
-    forms = [form for variants, _ in shapes for form in variants]
-    starts = np.cumsum([0] + [len(variants) for variants, _ in shapes[:-1]])
-    scores = np.maximum.reduceat(  # windows × names: the best of each name's forms
-        process.cdist(said, forms, scorer=fuzz.ratio, dtype=np.float64), starts, axis=1)
+    scores = process.cdist(said, shapes.forms, scorer=fuzz.ratio, dtype=np.float64)
+    scores[:, shapes.partial] = np.where(scores[:, shapes.partial] >= PARTIAL_THRESHOLD,
+                                         scores[:, shapes.partial], 0.0)
+    scores = np.maximum.reduceat(scores, shapes.starts, axis=1)  # windows × names
     lengths = np.array([j - i for i, j in spans])[:, None]
-    valid = lengths < np.array([size for _, size in shapes])[None, :]  # the name's widest
-    scores = np.where(valid, scores, -1.0)
+    scores = np.where(lengths < shapes.widest[None, :], scores, -1.0)  # the name's widest
     best = scores.max(axis=0)
     at_best = scores == best[None, :]
     longest = np.where(at_best, lengths, -1).max(axis=0)
@@ -149,13 +198,28 @@ def _fuzzy(
     return sorted(matches, key=lambda m: -m[0])
 
 
-def _plausible(window: list[_Token], previous: _Token | None, patterns: ClientPatterns) -> bool:
+def _plausible(window: list[_Token], previous: _Token | None, patterns: ClientPatterns,
+               name_words: frozenset[str] = frozenset()) -> bool:
+    """Whether `window` may be a known client's name said: no word that never is; from two
+    words, not starting or ending with a small word or an ordinary one outside the names
+    ("boulangerie a payé" is not "Boulangerie Petit"); ordinary words alone only as a
+    name would be said (capitalised inside the sentence, or after a cue: "chez petit")."""
     if any(t.folded in _NEVER for t in window):
+        return False
+    if len(window) > 1 and any(
+            t.folded in _EDGES or (t.folded in patterns.common_words and t.folded not in name_words)
+            for t in (window[0], window[-1])):
         return False
     if all(t.folded in patterns.common_words for t in window):
         capitalised = window[0].raw[:1].isupper() and previous is not None
         return capitalised or (previous is not None and previous.folded in patterns.cues)
     return True
+
+
+def _window_text(window: list[_Token]) -> str:
+    """The words of `window` as matched against names ("l'hôtel du port" -> "hotel du port")."""
+    text = " ".join(t.folded for t in window)
+    return text[2:] if text[1:2] == "'" and len(text) > 2 else text
 
 
 def _name_word(token: _Token, patterns: ClientPatterns) -> bool:
@@ -193,7 +257,7 @@ def _said(tokens: list[_Token], patterns: ClientPatterns) -> list[tuple[_Token, 
             k = i + 1  # "la boulangerie Petit", "la boulangerie de la gare"
             while k < min(len(tokens) - 1, i + 3) and tokens[k].folded in _CONNECTORS:
                 k += 1
-            named = k == i + 1 or (tokens[k].folded not in patterns.common_words | _NEVER
+            named = (k == i + 1 and tokens[k].folded not in _FUNCTION_WORDS) or (tokens[k].folded not in patterns.common_words | _NEVER
                                    | _CONNECTORS)
             j = _name_at(tokens, k, patterns) if named else i
             found.append((token, tokens[j]))
@@ -212,6 +276,25 @@ def _said(tokens: list[_Token], patterns: ClientPatterns) -> list[tuple[_Token, 
     return found
 
 
+def _only_a_part(tokens: list[_Token], first: _Token, last: _Token, name: str) -> bool:
+    """Whether the window matched `name` only through a part of it."""
+    window = _window_text(tokens[tokens.index(first) : tokens.index(last) + 1])
+    return max(fuzz.ratio(window, form) for form in _variants(name)[0]) < FUZZY_THRESHOLD
+
+
+def _next_to_another_name(tokens: list[_Token], first: _Token, last: _Token, name: str,
+                          patterns: ClientPatterns) -> bool:
+    """Whether a word beside a part of `name` makes another business's name: a trade noun, a
+    legal form or a name word not in `name` ("Garage Roussel", "Roussel SAS", "Le Petit
+    Bistrot"); a title is not one ("Mme Roussel")."""
+    own = set(_core(name).split()) | set(fold(name).split())
+    for k in (tokens.index(first) - 1, tokens.index(last) + 1):
+        if 0 <= k < len(tokens) and tokens[k].folded not in own | _TITLES and (
+                tokens[k].folded in _TRADES | _LEGAL or _name_word(tokens[k], patterns)):
+            return True
+    return False
+
+
 def extract_clients(
     text: str,
     known_clients: Sequence[str] = (),
@@ -225,6 +308,9 @@ def extract_clients(
     ]
     entities: list[Entity] = []
     for score, first, last, name in _fuzzy(tokens, known_clients, patterns):
+        if _only_a_part(tokens, first, last, name) and _next_to_another_name(
+                tokens, first, last, name, patterns):
+            continue  # "Garage Roussel" is not "Cabinet Dentaire Roussel"
         if not any(e.overlaps(first.start, last.end) for e in entities):
             entities.append(
                 Entity(

@@ -19,26 +19,35 @@ NLU_FILE = Path(__file__).resolve().parents[3] / "data" / "rasa" / "nlu.yml"
 PATTERNS = c.ClientPatterns.from_examples(load_training_data(NLU_FILE))
 NAMES = ["Dupont SARL", "Dupond", "Martin Électricité", "Boulangerie Petit", "Garage Leroy",
          "Moreau", "SCI Les Tilleuls", "Boulangerie de la Gare", "Renaud BTP", "Martin",
-         "Durand Frères", "Baker & Sons", "Acme Corp", "Petit"]
+         "Durand Frères", "Baker & Sons", "Acme Corp", "Petit", "Cabinet Dentaire Roussel",
+         "Garage Roussel", "Hôtel du Port", "L'Atelier Bois"]
 WORDS = ["dupont", "Dupond", "sarl", "a", "payé", "la", "boulangerie", "Petit", "garage",
          "leroy", "Martin", "électricité", "SCI", "les", "Tilleuls", "de", "Gare", "moreau",
-         "promis", "vendredi", "chez", "Renaud", "BTP", "Baker", "&", "Sons", "facture", "€"]
+         "promis", "vendredi", "chez", "Renaud", "BTP", "Baker", "&", "Sons", "facture", "€",
+         "cabinet", "Roussel", "dentaire", "l'hôtel", "port", "du", "l'atelier", "Mme", "rousel"]
 
 
 def reference(tokens: list[c._Token], known: list[str]) -> list[tuple[float, c._Token,
                                                                         c._Token, str]]:
-    """The matcher before session 6: one rapidfuzz call per name and window."""
+    """The plain loop: one rapidfuzz call per name, form and window."""
+    shapes = {name: c._variants(name) for name in known}
+    words = {w for whole, parts, _ in shapes.values() for form in whole | parts for w in form.split()}
     matches = []
-    for name in known:
-        variants, size = c._variants(name)
+    for name, (whole, parts, size) in shapes.items():
+        others = [form for other, (w, p, _) in shapes.items() if other != name for form in w | p]
+        mine = [(form, 0.0) for form in whole]
+        mine += [(form, c.PARTIAL_THRESHOLD) for form in parts if form not in others]
         best, best_key = None, (-1.0, 0)
         for i in range(len(tokens)):
             for j in range(i, min(i + size, len(tokens))):
                 window = tokens[i : j + 1]
-                if not c._plausible(window, tokens[i - 1] if i else None, PATTERNS):
+                if not c._plausible(window, tokens[i - 1] if i else None, PATTERNS,
+                                    frozenset(words)):
                     continue
-                said = " ".join(t.folded for t in window)
-                key = (max(fuzz.ratio(said, v) for v in variants), j - i)
+                said = c._window_text(window)
+                scores = [fuzz.ratio(said, form) for form, _ in mine]
+                key = (max(s if s >= floor else 0.0
+                           for s, (_, floor) in zip(scores, mine, strict=True)), j - i)
                 if key > best_key:
                     best, best_key = (key[0], window[0], window[-1], name), key
         if best is not None and best[0] >= c.FUZZY_THRESHOLD:
