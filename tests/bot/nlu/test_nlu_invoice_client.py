@@ -97,3 +97,50 @@ def test_name_as_said_without_known_clients(patterns: ClientPatterns, text: str,
 )
 def test_no_client(patterns: ClientPatterns, text: str) -> None:
     assert extract_clients(text, KNOWN, patterns) == []
+
+
+PARTS = ["Cabinet Dentaire Roussel", "Boulangerie de la Gare", "Garage du Centre", "Hôtel du Port",
+         "Boulangerie Petit", "Martin Électricité", "Martin"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "said"),
+    [
+        ("le cabinet roussel a payé 1 000 €", "Cabinet Dentaire Roussel", "cabinet roussel"),
+        ("Roussel a payé", "Cabinet Dentaire Roussel", "Roussel"),
+        ("roussel a payé 500", "Cabinet Dentaire Roussel", "roussel"),
+        ("j'ai appelé Roussel", "Cabinet Dentaire Roussel", "Roussel"),
+        ("Mme Roussel a promis lundi", "Cabinet Dentaire Roussel", "Roussel"),
+        ("rousel a payé", "Cabinet Dentaire Roussel", "rousel"),
+        ("le cabinet a payé", "Cabinet Dentaire Roussel", "cabinet"),
+        ("l'hôtel a payé", "Hôtel du Port", "l'hôtel"),
+        ("Martin a payé", "Martin", "Martin"),  # a whole name beats a part of another
+    ],
+)
+def test_known_client_named_by_a_part(
+    patterns: ClientPatterns, text: str, value: str, said: str
+) -> None:
+    [entity] = extract_clients(text, PARTS, patterns)
+    assert (entity.value, text[entity.start : entity.end]) == (value, said)
+    assert entity.extractor == "FuzzyClientExtractor"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Garage Roussel me doit 500 €", "Garage Roussel"),  # another business
+        ("Roussel SAS me doit 300 €", "Roussel SAS"),
+        ("la boulangerie a payé 100 €", "boulangerie"),  # two boulangeries: which one?
+    ],
+)
+def test_a_part_that_names_another_business_or_several(
+    patterns: ClientPatterns, text: str, said: str
+) -> None:
+    [entity] = extract_clients(text, PARTS, patterns)
+    assert (entity.value, entity.extractor) == (said, "PatternClientExtractor")
+
+
+@pytest.mark.parametrize("text", ["je suis à la gare", "la gare a payé", "le centre des impôts",
+                                  "il peut payer petit a petit", "Petit a payé"])
+def test_ordinary_words_of_a_name_alone_name_nobody(patterns: ClientPatterns, text: str) -> None:
+    assert extract_clients(text, PARTS, patterns) == []
