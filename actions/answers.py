@@ -1,9 +1,12 @@
-"""Checks shared by the forms' validation actions: a client name, an amount."""
+"""Checks shared by the forms' validation actions: a client name, a client with an unpaid
+invoice, an amount."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from rapidfuzz import fuzz, process, utils
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -11,8 +14,17 @@ from actions.base import say
 from actions.cases import money_text
 from actions.context import current
 from actions.parsing import as_date
+from domain.ledger import clients_with_open_invoices
+from domain.ledger.clients import name_key
 
 MAX_CLIENT_NAME = 120
+MAX_CHOICES = 5  # buttons client_1 … client_5
+SIMILAR = 70.0  # rapidfuzz WRatio from which a client is offered as the one meant
+# The intent each form starts from: a choice's button answers the form still open, or
+# starts it again with the client chosen.
+FORM_INTENTS = {"payment_form": "report_payment", "promise_form": "log_promise",
+                "call_form": "log_call", "dispute_form": "report_dispute",
+                "plan_form": "payment_plan"}
 
 
 def client_name(slot: str, value: Any, dispatcher: CollectingDispatcher,
@@ -23,6 +35,35 @@ def client_name(slot: str, value: Any, dispatcher: CollectingDispatcher,
         say(dispatcher, tracker, "invalid_client")
         return {slot: None}
     return {slot: name}
+
+
+async def client_with_open_invoice(form: str, value: Any, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker) -> dict[str, Any]:
+    """A client a payment, promise, call, dispute or plan can be about: one with an unpaid
+    invoice. Any other answer ("merci", "la boulangerie" with two of them, a client all paid)
+    is named, and the owner picks among the clients with unpaid invoices, the closest names
+    first (else the invoice due first). With no unpaid invoice at all, the name is kept:
+    the submit action says so and offers to record one."""
+    checked = client_name("client", value, dispatcher, tracker)
+    said = checked["client"]
+    if said is None:
+        return checked
+    ctx = current()
+    owner_id = await ctx.owner_id(tracker)
+    names = await ctx.db(lambda session: clients_with_open_invoices(session, owner_id),
+                         write=False)
+    if not names or name_key(said) in {key for _, key in names}:
+        return checked
+    similar = [names[k][0] for _, _, k in process.extract(
+        said, [name for name, _ in names], scorer=fuzz.WRatio, processor=utils.default_process,
+        limit=MAX_CHOICES, score_cutoff=SIMILAR)]
+    choices = similar or [name for name, _ in names[:MAX_CHOICES]]
+    intent = FORM_INTENTS[form]
+    say(dispatcher, tracker, "which_client", {"said": said, "choices": choices,
+                                             "similar": bool(similar)},
+        buttons=[(f"client_{n}", f"/{intent}{json.dumps({'client': name}, ensure_ascii=False)}")
+                 for n, name in enumerate(choices, start=1)])
+    return {"client": None}
 
 
 def amount(slot: str, value: Any, dispatcher: CollectingDispatcher,
@@ -44,9 +85,13 @@ class PromiseAnswers:
     """The questions about a promise, shared by the promise form and the call form (a plain
     mixin, not an Action: rasa-sdk registers only the forms that use it)."""
 
-    def validate_client(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                        domain: dict[str, Any]) -> dict[str, Any]:
-        return client_name("client", value, dispatcher, tracker)
+    def name(self) -> str:  # the validation action's (FormValidationAction subclasses')
+        raise NotImplementedError
+
+    async def validate_client(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        return await client_with_open_invoice(self.name().removeprefix("validate_"), value,
+                                              dispatcher, tracker)
 
     def validate_promise_amount(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:

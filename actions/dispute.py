@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
-from actions.answers import client_name, form_slots
+from actions.answers import client_with_open_invoice, form_slots
 from actions.base import say
 from actions.cases import oldest_open_invoice
 from actions.context import current
@@ -23,9 +23,10 @@ class ValidateDisputeForm(FormValidationAction):
     def name(self) -> str:
         return "validate_dispute_form"
 
-    def validate_client(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                        domain: dict[str, Any]) -> dict[str, Any]:
-        return client_name("client", value, dispatcher, tracker)
+    async def validate_client(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        return await client_with_open_invoice(self.name().removeprefix("validate_"), value,
+                                              dispatcher, tracker)
 
     def validate_dispute_reason(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:

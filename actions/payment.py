@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
-from actions.answers import amount, client_name, form_slots
+from actions.answers import amount, client_with_open_invoice, form_slots
 from actions.base import say
 from actions.cases import case_view, oldest_open_invoice
 from actions.context import current
@@ -26,9 +26,10 @@ class ValidatePaymentForm(FormValidationAction):
     def name(self) -> str:
         return "validate_payment_form"
 
-    def validate_client(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                        domain: dict[str, Any]) -> Slots:
-        return client_name("client", value, dispatcher, tracker)
+    async def validate_client(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        return await client_with_open_invoice(self.name().removeprefix("validate_"), value,
+                                              dispatcher, tracker)
 
     def validate_payment_amount(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: dict[str, Any]) -> Slots:

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import bindparam, case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -176,3 +176,18 @@ def owners_with_open_invoices(session: Session, at_least: int) -> list[int]:
     query = (sa_select(owner).where(col(Invoice.status).in_(OPEN_STATUSES))
              .group_by(owner).having(count >= at_least).order_by(count.desc()))
     return [int(owner_id) for owner_id in session.execute(query).scalars()]
+
+
+_OPEN_CLIENTS = (sa_select(col(Client.name), col(Client.name_key))
+                 .join(Invoice, col(Invoice.client_id) == col(Client.id))
+                 .where(col(Invoice.owner_id) == bindparam("owner_id"),
+                        col(Invoice.status).in_(OPEN_STATUSES))
+                 .group_by(col(Client.id), col(Client.name), col(Client.name_key))
+                 .order_by(func.min(Invoice.due_date), col(Client.id)))
+
+
+def clients_with_open_invoices(session: Session, owner_id: int) -> list[tuple[str, str]]:
+    """(name, name key) of the owner's clients with an unpaid invoice, the one due first
+    first: those a call, a promise, a payment, a plan or a dispute can be about."""
+    rows = session.connection().execute(_OPEN_CLIENTS, {"owner_id": owner_id})
+    return [(str(name), str(key)) for name, key in rows]

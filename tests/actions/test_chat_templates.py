@@ -43,7 +43,9 @@ def sample_context(debtor: str) -> dict[str, Any]:
             "rows": 8, "invoices": 1, "max": 24, "language": "fr", "nudges_paused": False,
             "digest_time": "09:00", "timezone": "Europe/Paris", "changed": True,
             "ok": True, "created": 3, "skipped": 1, "clients": 2,
-            "address": "12 rue <des> Lilas\n69003 Lyon", "paid_on": "2026-11-22"}
+            "address": "12 rue <des> Lilas\n69003 Lyon", "paid_on": "2026-11-22",
+            "said": "<des> {{7*7}}", "choices": ["Dupont & <Fils>", "Plomberie <Olga>"],
+            "similar": debtor == "professional"}
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

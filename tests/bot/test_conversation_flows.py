@@ -259,4 +259,28 @@ def test_a_client_named_by_part_of_its_name(chat: Chat) -> None:
     call = chat.talk("ida", "j'ai appelé Roussel", '/log_call{"call_outcome":"voicemail"}')
     assert "Comment s'est passé" in call[0] and "messagerie" in call[1]
     other = chat.talk("ida", "Garage Roussel a payé 300 €")[0]  # another business: not matched
-    assert "Garage Roussel" in other and "Cabinet Dentaire" not in other
+    assert "pas de facture impayée pour « Garage Roussel »" in other
+    assert "Vouliez-vous dire :\n1. Cabinet Dentaire Roussel" in other  # but offered
+    assert "annulé" in chat.talk("ida", "annuler")[0]
+
+
+def test_which_client_when_the_name_has_no_unpaid_invoice(chat: Chat) -> None:
+    for line in ("Boulangerie de la Gare me doit 950 € facture F-301 du 5 octobre à 30 jours",
+                 "Boulangerie Petit me doit 400 € facture F-302 du 6 octobre à 30 jours"):
+        chat.talk("jo", line, '/add_invoice{"debtor_kind":"professional"}',
+                  '/add_invoice{"merchant":"yes"}', '/add_invoice{"step":"none"}')
+    ask, again = chat.say("jo", "la boulangerie a payé 100 €")  # two boulangeries: which one?
+    assert "Pour quel client" in again.text
+    assert "« boulangerie »" in ask.text
+    assert "1. Boulangerie de la Gare\n2. Boulangerie Petit" in ask.text  # the one due first first
+    assert [b.payload for b in ask.buttons] == ['/report_payment{"client": "Boulangerie de la Gare"}',
+                                                '/report_payment{"client": "Boulangerie Petit"}']
+    paid = chat.talk("jo", ask.buttons[1].payload)[0]
+    assert "100,00\xa0€ de Boulangerie Petit sur la facture F-302" in paid  # the amount kept
+    out = chat.talk("jo", "j'ai eu un appel", "merci")  # not a client: asked again, with the list
+    assert "Pour quel client" in out[0]
+    assert "« merci »" in out[1] and "Vos clients avec une facture impayée" in out[1]
+    assert "2. Boulangerie Petit" in out[1] and "nouvelle facture" in out[1]
+    assert "rien n'a été enregistré" in chat.talk("jo", "annuler")[0]
+    hostile = chat.talk("jo", "Dupont <b>{{7*7}}</b> a payé 5 €")[0]
+    assert "49" not in hostile and "<b>{{" not in hostile  # named back as escaped data

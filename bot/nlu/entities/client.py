@@ -257,7 +257,7 @@ def _said(tokens: list[_Token], patterns: ClientPatterns) -> list[tuple[_Token, 
             k = i + 1  # "la boulangerie Petit", "la boulangerie de la gare"
             while k < min(len(tokens) - 1, i + 3) and tokens[k].folded in _CONNECTORS:
                 k += 1
-            named = (k == i + 1 and tokens[k].folded not in _FUNCTION_WORDS) or (tokens[k].folded not in patterns.common_words | _NEVER
+            named = (k == i + 1 and not _verb_like(tokens[k])) or (tokens[k].folded not in patterns.common_words | _NEVER
                                    | _CONNECTORS)
             j = _name_at(tokens, k, patterns) if named else i
             found.append((token, tokens[j]))
@@ -284,15 +284,27 @@ def _only_a_part(tokens: list[_Token], first: _Token, last: _Token, name: str) -
 
 def _next_to_another_name(tokens: list[_Token], first: _Token, last: _Token, name: str,
                           patterns: ClientPatterns) -> bool:
-    """Whether a word beside a part of `name` makes another business's name: a trade noun, a
-    legal form or a name word not in `name` ("Garage Roussel", "Roussel SAS", "Le Petit
-    Bistrot"); a title is not one ("Mme Roussel")."""
+    """Whether a word beside a part of `name`, not in `name`, may name another business: a
+    trade noun, a legal form, a capitalised word inside the sentence or a word that is not
+    an ordinary one ("Garage Roussel", "Roussel SAS", "Boulangerie Petit", "la boulangerie
+    martin"); a title is not one ("Mme Roussel"). Stricter than need be: a part left
+    unmatched comes back as the name said, and the forms offer the clients meant."""
     own = set(_core(name).split()) | set(fold(name).split())
     for k in (tokens.index(first) - 1, tokens.index(last) + 1):
-        if 0 <= k < len(tokens) and tokens[k].folded not in own | _TITLES and (
-                tokens[k].folded in _TRADES | _LEGAL or _name_word(tokens[k], patterns)):
+        if not 0 <= k < len(tokens) or tokens[k].folded in own | _TITLES:
+            continue
+        word = tokens[k]
+        if (word.folded in _TRADES | _LEGAL or (k > 0 and word.raw[:1].isupper())
+                or word.folded not in patterns.common_words | _EDGES | _NEVER):
             return True
-    return False
+    after = tokens.index(last) + 1
+    return (first == last and first.folded in _TRADES and after < len(tokens)
+            and not _verb_like(tokens[after]))  # "la boulangerie petit": which one?
+
+
+def _verb_like(token: _Token) -> bool:
+    """A small word or an elided pronoun before a verb: "a", "de", "m'a", "n'a"."""
+    return token.folded in _EDGES or ("'" in token.folded and token.raw.islower())
 
 
 def extract_clients(
