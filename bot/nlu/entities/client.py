@@ -3,6 +3,9 @@
 1. With the owner's known clients, the best window of 1-4 words is matched with rapidfuzz
    against each name (as given, and without its legal form: "Dupont SARL" -> "dupont");
    at or above FUZZY_THRESHOLD the canonical name is returned with score/100 as confidence.
+   A part of a name no other client shares ("Roussel", "le cabinet roussel" for "Cabinet
+   Dentaire Roussel") counts from PARTIAL_THRESHOLD, unless the words beside it name
+   another business ("Garage Roussel").
 2. Otherwise the name as said: a trade noun and its name ("la boulangerie Petit"), a word
    after a client cue ("chez martin", "relancé dupont"), or capitalised words that are not
    ordinary words of the training data ("Dupont SARL a payé").
@@ -109,8 +112,7 @@ def _core(name: str) -> str:
 def _variants(name: str) -> tuple[frozenset[str], frozenset[str], int]:
     """The forms a known client name is matched against: whole (as given, and without its
     legal form), and parts ("roussel", "cabinet roussel", "cabinet" for "Cabinet Dentaire
-    Roussel");
-    and the widest window to try. Computed once per name, not once per name and message."""
+    Roussel"); and the widest window to try. Computed once per name, not per message."""
     core = _core(name)
     whole = frozenset({fold(name).strip(), core})
     words = core.split()
@@ -257,8 +259,8 @@ def _said(tokens: list[_Token], patterns: ClientPatterns) -> list[tuple[_Token, 
             k = i + 1  # "la boulangerie Petit", "la boulangerie de la gare"
             while k < min(len(tokens) - 1, i + 3) and tokens[k].folded in _CONNECTORS:
                 k += 1
-            named = (k == i + 1 and not _verb_like(tokens[k])) or (tokens[k].folded not in patterns.common_words | _NEVER
-                                   | _CONNECTORS)
+            named = (k == i + 1 and not _verb_like(tokens[k])) or (
+                tokens[k].folded not in patterns.common_words | _NEVER | _CONNECTORS)
             j = _name_at(tokens, k, patterns) if named else i
             found.append((token, tokens[j]))
             i = j + 1
