@@ -4,6 +4,7 @@ invoice, an amount."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
@@ -54,16 +55,30 @@ async def client_with_open_invoice(form: str, value: Any, dispatcher: Collecting
                          write=False)
     if not names or name_key(said) in {key for _, key in names}:
         return checked
-    similar = [names[k][0] for _, _, k in process.extract(
-        said, [name for name, _ in names], scorer=fuzz.WRatio, processor=utils.default_process,
-        limit=MAX_CHOICES, score_cutoff=SIMILAR)]
-    choices = similar or [name for name, _ in names[:MAX_CHOICES]]
     intent = FORM_INTENTS[form]
-    say(dispatcher, tracker, "which_client", {"said": said, "choices": choices,
-                                             "similar": bool(similar)},
-        buttons=[(f"client_{n}", f"/{intent}{json.dumps({'client': name}, ensure_ascii=False)}")
-                 for n, name in enumerate(choices, start=1)])
+    offer_clients(dispatcher, tracker, said, [name for name, _ in names],
+                  lambda name: f"/{intent}{as_json({'client': name})}")
     return {"client": None}
+
+
+def as_json(entities: dict[str, str]) -> str:
+    """A button payload's entities ("/intent{...}")."""
+    return json.dumps(entities, ensure_ascii=False)
+
+
+def offer_clients(dispatcher: CollectingDispatcher, tracker: Tracker, said: str,
+                  names: list[str], payload: Callable[[str], str]) -> None:
+    """Say that `said` has no unpaid invoice and offer the clients that do (`names`, the
+    invoice due first first): the closest names to `said`, else the first ones; a button
+    each, whose payload is `payload(name)`."""
+    similar = [names[k] for _, _, k in process.extract(
+        said, names, scorer=fuzz.WRatio, processor=utils.default_process, limit=MAX_CHOICES,
+        score_cutoff=SIMILAR)]
+    choices = similar or names[:MAX_CHOICES]
+    say(dispatcher, tracker, "which_client", {"said": said, "choices": choices,
+                                             "similar": bool(similar),
+                                             "in_form": bool(tracker.active_loop)},
+        buttons=[(f"client_{n}", payload(name)) for n, name in enumerate(choices, start=1)])
 
 
 def amount(slot: str, value: Any, dispatcher: CollectingDispatcher,

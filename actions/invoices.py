@@ -55,6 +55,12 @@ def as_id(value: Any) -> int | None:
     return number if 0 < number < 2**63 else None
 
 
+def named_client(tracker: Tracker) -> str | None:
+    """The client this message names (or the form's client slot), if any."""
+    name = " ".join(str(entity(tracker, "client") or tracker.get_slot("client") or "").split())
+    return name[:120] or None
+
+
 def resolve_invoice(session: Session, owner_id: int, tracker: Tracker) -> Invoice | None:
     """The invoice this message is about, among the owner's own only (another owner's id is
     the same as a missing one: NotFound → None)."""
@@ -69,7 +75,7 @@ def resolve_invoice(session: Session, owner_id: int, tracker: Tracker) -> Invoic
         found = find_invoice_by_number(session, owner_id, str(number))
         if found:
             return found[0]
-    client_name = entity(tracker, "client") or tracker.get_slot("client")
+    client_name = named_client(tracker)
     if client_name:
         client = find_client_by_name(session, owner_id, str(client_name))
         if client is not None and client.id is not None:

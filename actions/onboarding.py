@@ -21,9 +21,19 @@ SKIP_WORDS = {"/skip", "passer", "passe", "skip", "plus tard", "later", "non", "
 MAX_FIELD = 200
 
 
-def _answer(slot: str, value: Any) -> dict[str, Any]:
+SMALL_TALK = {"greet", "thanks", "goodbye", "affirm"}  # "bonjour" is nobody's business name
+SURE = 0.9
+
+
+def _answer(slot: str, value: Any, tracker: Tracker | None = None) -> dict[str, Any]:
+    """The answer as typed, "" when skipped; None (asked again) for a mere "bonjour"."""
     text = " ".join(str(value or "").split())[:MAX_FIELD]
-    return {slot: "" if text.lower() in SKIP_WORDS else text}
+    if text.lower() in SKIP_WORDS:
+        return {slot: ""}
+    intent = (tracker.latest_message.get("intent") or {}) if tracker is not None else {}
+    if intent.get("name") in SMALL_TALK and float(intent.get("confidence") or 0) >= SURE:
+        return {slot: None}
+    return {slot: text}
 
 
 class ValidateOnboardingForm(FormValidationAction):
@@ -32,11 +42,11 @@ class ValidateOnboardingForm(FormValidationAction):
 
     def validate_business_name(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
-        return _answer("business_name", value)
+        return _answer("business_name", value, tracker)
 
     def validate_signature(self, value: Any, dispatcher: CollectingDispatcher,
                            tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
-        return _answer("signature", value)
+        return _answer("signature", value, tracker)
 
     def validate_owner_is_merchant(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:

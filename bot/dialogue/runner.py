@@ -33,6 +33,12 @@ PAST_INTENTS = {"report_payment"}
 PAST_FORMS = {"payment_form"}
 MAX_EVENTS = 40  # the tracker keeps the recent past only (it is saved after every message)
 MAX_FOLLOWUPS = 3
+# Forms a confident task message leaves: onboarding's questions may be answered later.
+YIELDING_FORMS = {"onboarding_form"}
+TASKS = {"add_invoice", "log_promise", "log_call", "report_payment", "report_dispute",
+         "payment_plan"}
+TASK_ENTITIES = {"amount", "invoice_number", "date"}
+MAX_TITLE = 40  # longer messages are not a button's title typed
 
 
 @dataclass
@@ -83,12 +89,18 @@ def parse_payload(text: str) -> dict[str, Any] | None:
             "intent_ranking": [{"name": name, "confidence": 1.0}]}
 
 
+def _plain(title: str) -> str:
+    return " ".join(title.casefold().replace("’", "'").split()).rstrip(" .!?")
+
+
 class Runner:
     def __init__(self, domain: RasaDomain, nlu: NluModel, executor: ActionExecutor,
                  render: Render) -> None:
         self.domain, self.nlu, self.executor, self.render = domain, nlu, executor, render
+        self._titles: dict[tuple[str, str], dict[str, str]] = {}  # (slot, language) → payloads
 
     async def handle(self, turn: Turn, text: str, known_clients: Sequence[str]) -> None:
+        text = self._pressed(turn, text)
         parse = parse_payload(text) if text.startswith("/") else None
         if parse is None:
             requested = turn.slots.get("requested_slot")
@@ -145,6 +157,10 @@ class Runner:
         if intent == "cancel" and confident:
             await self.run_action(turn, "action_cancel")
             return
+        if (turn.active_loop in YIELDING_FORMS and confident and intent in TASKS
+                and any(e["entity"] in TASK_ENTITIES for e in parse["entities"])):
+            await self._leave_for(turn, parse, intent)
+            return
         candidates = self._candidates(turn, parse, text)
         # "quoi faire ?" mid-form answers, then asks again; an answer carrying an entity
         # ("Dupont SARL", "F-117", "1 500 €") is taken as the answer.
@@ -153,6 +169,19 @@ class Runner:
             self._ask(turn, str(turn.slots.get("requested_slot")))
             return
         await self._run_form(turn, candidates)
+
+    async def _leave_for(self, turn: Turn, parse: dict[str, Any], intent: str) -> None:
+        """The owner answers onboarding with business ("Dupont me doit 500 € facture F-3"):
+        onboarding ends with what was answered (its closing words unsaid) and the message is
+        handled, not taken as their business name."""
+        form = str(turn.active_loop)
+        turn.active_loop = None
+        turn.set_slot("requested_slot", None)
+        turn.events.append({"event": "active_loop", "name": None})
+        said = len(turn.responses)
+        await self.run_action(turn, self.domain.submit_actions[form])
+        del turn.responses[said:]
+        await self._follow_rule(turn, parse, intent)
 
     def _candidates(self, turn: Turn, parse: dict[str, Any], text: str) -> dict[str, Any]:
         """Slot values this message offers to the active form (Rasa slot mappings)."""
@@ -215,6 +244,21 @@ class Runner:
         turn.set_slot("requested_slot", None)
         turn.events.append({"event": "active_loop", "name": None})
         await self.run_action(turn, self.domain.submit_actions[form])
+
+    def _pressed(self, turn: Turn, text: str) -> str:
+        """A button's title typed instead of pressed ("je ne sais pas" under [Je ne sais
+        pas]) is the button's payload: otherwise the NLU may hear something else (help)."""
+        requested = turn.slots.get("requested_slot")
+        if not turn.active_loop or not requested or len(text) > MAX_TITLE:
+            return text
+        key = (str(requested), turn.language)
+        titles = self._titles.get(key)
+        if titles is None:
+            template, buttons = self.domain.ask(key[0])
+            rendered = self.render(template, turn.language, {}, buttons)["buttons"]
+            titles = self._titles[key] = {_plain(b["title"]): str(b["payload"])
+                                          for b in rendered}
+        return titles.get(_plain(text), text)
 
     def _ask(self, turn: Turn, slot: str) -> None:
         template, buttons = self.domain.ask(slot)

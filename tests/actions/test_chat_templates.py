@@ -45,7 +45,7 @@ def sample_context(debtor: str) -> dict[str, Any]:
             "ok": True, "created": 3, "skipped": 1, "clients": 2,
             "address": "12 rue <des> Lilas\n69003 Lyon", "paid_on": "2026-11-22",
             "said": "<des> {{7*7}}", "choices": ["Dupont & <Fils>", "Plomberie <Olga>"],
-            "similar": debtor == "professional"}
+            "similar": debtor == "professional", "in_form": debtor == "consumer"}
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -284,3 +284,26 @@ def test_which_client_when_the_name_has_no_unpaid_invoice(chat: Chat) -> None:
     assert "rien n'a été enregistré" in chat.talk("jo", "annuler")[0]
     hostile = chat.talk("jo", "Dupont <b>{{7*7}}</b> a payé 5 €")[0]
     assert "49" not in hostile and "<b>{{" not in hostile  # named back as escaped data
+    chat.talk("jo", "annuler")
+    [which] = chat.say("jo", "où en est la boulangerie ?")  # not the last invoice seen
+    assert "Vouliez-vous dire" in which.text and "annuler" not in which.text
+    assert which.buttons[0].payload == '/invoice_status{"client": "Boulangerie de la Gare"}'
+    assert "Facture F-301" in chat.talk("jo", which.buttons[0].payload)[0]
+    [letter] = chat.say("jo", "la mise en demeure pour la boulangerie")
+    assert letter.buttons[1].payload == ('/ask_wording{"client": "Boulangerie Petit", '
+                                         '"step": "formal_notice"}')
+    assert "Mise en demeure" in chat.talk("jo", letter.buttons[1].payload)[0]
+
+
+def test_onboarding_gives_way_to_business_and_typed_button_titles(chat: Chat) -> None:
+    out = chat.talk("vera", "bonjour", "salut", "Plomberie Vera",
+                    "Boulangerie de la Gare me doit 950 € facture F-301 du 5 octobre à 30 jours")
+    assert "nom de votre entreprise" in out[1]  # « salut » is nobody's business name
+    assert "Comment signez-vous" in out[2]
+    assert "professionnel ou un particulier" in out[3] and "C'est noté" not in out[3]
+    out = chat.talk("vera", "Professionnel", "je ne sais pas", "Rien encore.")  # typed titles
+    assert "commerçant" in out[0] and "déjà fait" in out[1]
+    assert "Facture F-301 — Boulangerie de la Gare" in out[2]
+    assert "19 jours" in out[2] and "6,13" in out[2]  # 950 € × 19 days × 12.40 % / 365
+    assert "Bonjour Plomberie Vera" in chat.talk("vera", "bonjour")[0]  # not asked again
+    assert "Plomberie Vera" in chat.talk("vera", "la mise en demeure pour la boulangerie")[0]

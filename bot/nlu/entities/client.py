@@ -255,6 +255,9 @@ def _said(tokens: list[_Token], patterns: ClientPatterns) -> list[tuple[_Token, 
     while i < len(tokens):
         token, previous = tokens[i], tokens[i - 1] if i else None
         ordinary = token.folded in patterns.common_words or token.folded in _NEVER
+        if token.folded in _TRADES and i + 1 == len(tokens) and previous is not None:
+            found.append((token, token))  # "où en est la boulangerie ?": which one is asked
+            break
         if token.folded in _TRADES and i + 1 < len(tokens) and tokens[i + 1].folded not in _NEVER:
             k = i + 1  # "la boulangerie Petit", "la boulangerie de la gare"
             while k < min(len(tokens) - 1, i + 3) and tokens[k].folded in _CONNECTORS:
