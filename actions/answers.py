@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import say
 from actions.cases import money_text
 from actions.context import current
+from actions.invoices import named_client
 from actions.parsing import as_date
 from domain.ledger import clients_with_open_invoices
 from domain.ledger.clients import name_key
@@ -64,6 +65,20 @@ async def client_with_open_invoice(form: str, value: Any, dispatcher: Collecting
 def as_json(entities: dict[str, str]) -> str:
     """A button payload's entities ("/intent{...}")."""
     return json.dumps(entities, ensure_ascii=False)
+
+
+async def offer_clients_named(dispatcher: CollectingDispatcher, tracker: Tracker,
+                              owner_id: int, payload: Callable[[str], str]) -> bool:
+    """When this message names a client no invoice was found for ("où en est la
+    boulangerie ?" with two of them), offer the clients with unpaid invoices; whether it did."""
+    said = named_client(tracker)
+    if said is None:
+        return False
+    names = await current().db(lambda session: clients_with_open_invoices(session, owner_id),
+                               write=False)
+    if names:
+        offer_clients(dispatcher, tracker, said, [name for name, _ in names], payload)
+    return bool(names)
 
 
 def offer_clients(dispatcher: CollectingDispatcher, tracker: Tracker, said: str,

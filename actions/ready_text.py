@@ -10,16 +10,16 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
-from actions.answers import as_json, offer_clients
+from actions.answers import as_json, offer_clients_named
 from actions.base import say
 from actions.cases import case_view
 from actions.context import current, language
 from actions.documents.facts import town
 from actions.files import document_for_step
-from actions.invoices import entity, named_client, resolve_invoice
+from actions.invoices import entity, resolve_invoice
 from actions.parsing import pick
 from domain.ladder import LadderStep
-from domain.ledger import clients_with_open_invoices, get_owner, list_promises
+from domain.ledger import get_owner, list_promises
 from domain.ledger.enums import PromiseState
 
 EXTRA_TEXTS = ("recap_email", "dispute_reply")
@@ -84,13 +84,9 @@ class ActionWording(Action):
                                write=False)
         asked = pick(tracker.latest_message.get("text"), ASKED)
         if context is None:
-            said = named_client(tracker)
-            names = await ctx.db(lambda s: clients_with_open_invoices(s, owner_id),
-                                 write=False) if said else []
-            if said and names:  # "le mail pour la boulangerie": which one?
-                kept = {"step": asked} if asked in TEXTS else {}
-                offer_clients(dispatcher, tracker, said, [name for name, _ in names],
-                              lambda name: f"/ask_wording{as_json({'client': name, **kept})}")
+            kept = {"step": asked} if asked in TEXTS else {}  # "la mise en demeure pour …"
+            if await offer_clients_named(dispatcher, tracker, owner_id, lambda name: (
+                    f"/ask_wording{as_json({'client': name, **kept})}")):
                 return []
             say(dispatcher, tracker, "which_invoice", {},
                 buttons=[("overdue", "/list_overdue")])

@@ -9,12 +9,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
-from actions.answers import as_json, offer_clients
+from actions.answers import as_json, offer_clients_named
 from actions.base import say
 from actions.cases import CaseView, case_view
 from actions.context import current, language
-from actions.invoices import named_client, resolve_invoice
-from domain.ledger import clients_with_open_invoices
+from actions.invoices import resolve_invoice
 
 
 class ActionInvoiceStatus(Action):
@@ -32,12 +31,8 @@ class ActionInvoiceStatus(Action):
 
         view = await ctx.db(find, write=False)
         if view is None:
-            said = named_client(tracker)
-            names = await ctx.db(lambda s: clients_with_open_invoices(s, owner_id),
-                                 write=False) if said else []
-            if said and names:
-                offer_clients(dispatcher, tracker, said, [name for name, _ in names],
-                              lambda name: f"/invoice_status{as_json({'client': name})}")
+            if await offer_clients_named(dispatcher, tracker, owner_id, lambda name: (
+                    f"/invoice_status{as_json({'client': name})}")):
                 return [SlotSet("invoice_id", None)]
             return [SlotSet("invoice_id", None), *self._list(dispatcher, tracker)]
         card = view.template_context(language(tracker))
