@@ -62,7 +62,7 @@ async def client_with_open_invoice(form: str, value: Any, dispatcher: Collecting
     return {"client": None}
 
 
-def as_json(entities: dict[str, str]) -> str:
+def as_json(entities: dict[str, Any]) -> str:
     """A button payload's entities ("/intent{...}")."""
     return json.dumps(entities, ensure_ascii=False)
 

@@ -51,6 +51,19 @@ def _stale(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     return []
 
 
+def also_invoices(session: Session, owner_id: int, client_id: int, invoice_id: int,
+                  listed: object) -> list[int]:
+    """The other invoices a formal notice's [C'est fait] names ("also": "12,15"): the same
+    client's, the owner's own (a forged id names nothing)."""
+    wanted = {as_id(part) for part in str(listed or "").split(",")[:50]} - {None, invoice_id}
+    if not wanted:
+        return []
+    query = select(col(Invoice.id)).where(col(Invoice.owner_id) == owner_id,
+                                          col(Invoice.client_id) == client_id,
+                                          col(Invoice.id).in_(wanted))
+    return sorted(int(i) for i in session.exec(query) if i is not None)
+
+
 class ActionNudgeDone(Action):
     """[C'est fait]: the step of a nudge (or of a wording button) was taken today."""
 
@@ -62,7 +75,7 @@ class ActionNudgeDone(Action):
         ctx = current()
         owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
 
-        def store(session: Session) -> tuple[str, str] | None:
+        def store(session: Session) -> tuple[str, str, list[str]] | None:
             invoice_id, step = as_id(entity(tracker, "invoice")), entity(tracker, "step")
             nudge_id = as_id(entity(tracker, "nudge"))
             try:
@@ -76,12 +89,20 @@ class ActionNudgeDone(Action):
                 return None
             record_step(ctx, session, owner_id, invoice_id, LadderStep(step), today)
             replan(session, owner_id, invoice_id, tracker)
-            return invoice.number, str(step)
+            also: list[str] = []
+            if step == LadderStep.FORMAL_NOTICE.value:  # the letter named these too
+                for other in also_invoices(session, owner_id, invoice.client_id, invoice_id,
+                                           entity(tracker, "also")):
+                    record_step(ctx, session, owner_id, other, LadderStep.FORMAL_NOTICE, today)
+                    replan(session, owner_id, other, tracker)
+                    also.append(get_invoice(session, owner_id, other).number)
+            return invoice.number, str(step), also
 
         done = await ctx.db(store)
         if done is None:
             return _stale(dispatcher, tracker)
-        say(dispatcher, tracker, "step_recorded", {"number": done[0], "step": done[1]},
+        say(dispatcher, tracker, "step_recorded", {"number": done[0], "step": done[1],
+                                                   "also": done[2]},
             buttons=[("what_now", "/what_now")])
         return []
 

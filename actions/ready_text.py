@@ -15,6 +15,7 @@ from actions.base import say
 from actions.cases import case_view
 from actions.context import current, language
 from actions.documents.facts import town
+from actions.documents.letter import other_overdue_of
 from actions.files import document_for_step
 from actions.invoices import entity, resolve_invoice
 from actions.parsing import pick
@@ -92,12 +93,19 @@ class ActionWording(Action):
                 buttons=[("overdue", "/list_overdue")])
             return []
         step = chosen_text(asked, entity(tracker, "step"), context["diag"]["next_step"]["step"])
-        text = ctx.wording.render(f"wording/{lang}/{step}.txt.j2", lang, context)
         invoice_id = context["invoice"]["id"]
         number = context["invoice"]["number"]
+        done: dict[str, Any] = {"invoice": invoice_id, "step": step}
+        if step == LadderStep.FORMAL_NOTICE.value:  # one letter for all the client owes
+            today = ctx.today(tracker)
+            context |= await ctx.db(lambda s: other_overdue_of(ctx, s, owner_id, invoice_id,
+                                                               today), write=False)
+            if context["others"]:
+                done["also"] = ",".join(str(o["invoice"]["id"]) for o in context["others"])
+        text = ctx.wording.render(f"wording/{lang}/{step}.txt.j2", lang, context)
         pdf = await ctx.db(lambda s: document_for_step(s, owner_id, invoice_id, number, step,
                                                        tracker), write=False)
-        buttons = [("step_done", f'/nudge_done{{"invoice":{invoice_id},"step":"{step}"}}')] \
+        buttons = [("step_done", f"/nudge_done{as_json(done)}")] \
             if step in {s.value for s in LadderStep} else []
         if step == LadderStep.FORMAL_NOTICE.value and not context["client"]["address"]:
             buttons.append(("add_address", f'/set_address{{"invoice":{invoice_id}}}'))
@@ -105,6 +113,8 @@ class ActionWording(Action):
             buttons.append(("add_my_address", f'/set_my_address{{"invoice":{invoice_id}}}'))
         say(dispatcher, tracker, "ready_text", {"step": step, "text": text,
                                                 "number": context["invoice"]["number"],
+                                                "also": [o["invoice"]["number"] for o in
+                                                         context.get("others", [])],
                                                 "client": context["client"]["name"]},
             buttons=buttons)
         if pdf is not None:

@@ -45,7 +45,8 @@ def sample_context(debtor: str) -> dict[str, Any]:
             "ok": True, "created": 3, "skipped": 1, "clients": 2,
             "address": "12 rue <des> Lilas\n69003 Lyon", "paid_on": "2026-11-22",
             "said": "<des> {{7*7}}", "choices": ["Dupont & <Fils>", "Plomberie <Olga>"],
-            "similar": debtor == "professional", "in_form": debtor == "consumer"}
+            "similar": debtor == "professional", "in_form": debtor == "consumer",
+            "also": ["F-<118>"] if debtor == "consumer" else []}
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -59,7 +60,7 @@ def test_chat_template_renders(name: str, lang: str, debtor: str) -> None:
     assert text.strip()
     assert "{{" not in text.replace("{{7*7}}", "") and "49" not in text
     assert "<Fils>" not in text and "<pas>" not in text and "<Olga>" not in text  # escaped
-    assert "<des>" not in text
+    assert "<des>" not in text and "<118>" not in text
 
 
 def test_languages_have_the_same_templates_and_buttons() -> None:

@@ -104,3 +104,38 @@ def test_the_formal_notice_asks_for_the_owners_own_address(chat: Chat) -> None:
     [saved] = chat.say("yan", "9 rue Neuve, 35700 Rennes")
     assert "9 rue Neuve\n35700 Rennes" in saved.text and not saved.buttons
     assert "9 rue Neuve" in chat.say("yan", NOTICE)[0].text
+
+
+def test_one_formal_notice_for_all_the_client_owes(chat: Chat) -> None:
+    chat.talk("olivia", *NEW_INVOICE)
+    chat.talk("olivia", "facture F-118 Dupont SARL 400 € échue le 31/10", "01/10/2026",
+              '/add_invoice{"debtor_kind":"professional"}', '/add_invoice{"merchant":"yes"}',
+              '/add_invoice{"step":"none"}')
+    chat.talk("mallory7", "facture FM-301 Martin 300 € échue le 15/10", "15/09/2026",
+              '/add_invoice{"debtor_kind":"professional"}', '/add_invoice{"merchant":"yes"}',
+              '/add_invoice{"step":"none"}')
+    letter = chat.say("olivia", "la mise en demeure pour Dupont SARL")
+    text = letter[0].text
+    assert "factures F-117, F-118" in text  # the chat's title
+    assert "factures n° F-117, F-118" in text and "références F-117, F-118" in text
+    assert "F-118 du 01/10/2026, échue le 31/10/2026 : reste dû 400,00" in text
+    # 1 250 € + 16,56 € + 40 € and 400 € + 3,13 € (23 days at 12,40 %) + 40 €
+    assert "somme totale de 1\u202f749,69" in text
+    done = _button(letter, "nudge_done")
+    assert done is not None and '"also": "' in done
+    forged = done.replace('"also": "', '"also": "1,2,3,')  # other owners' ids: ignored
+    assert "C'est noté pour les factures F-117, F-118." in chat.talk("olivia", forged)[0]
+    from sqlmodel import select
+
+    from domain.ledger import find_owner, unit_of_work
+    from domain.ledger.enums import Channel, InvoiceStatus
+    from domain.ledger.models import Invoice
+
+    with unit_of_work(chat.assistant.engine) as session:
+        ids = {who: find_owner(session, Channel.CONSOLE, who) for who in ("olivia", "mallory7")}
+        states = {(owner, i.number): i.status for owner, row in ids.items()
+                  if row is not None
+                  for i in session.exec(select(Invoice).where(Invoice.owner_id == row.id))}
+    assert states[("olivia", "F-117")] == states[("olivia", "F-118")] \
+        == InvoiceStatus.FORMAL_NOTICE_SENT
+    assert states[("mallory7", "FM-301")] == InvoiceStatus.OPEN  # another owner's: untouched

@@ -17,10 +17,18 @@ from actions.documents import (
     invoice_by_number,
 )
 from actions.wording import money, percent
-from domain.ledger import NotFound, record_payment, unit_of_work, update_client
-from domain.ledger.enums import ClientKind
+from domain.ledger import (
+    NotFound,
+    add_invoice,
+    get_invoice,
+    record_payment,
+    set_invoice_status,
+    unit_of_work,
+    update_client,
+)
+from domain.ledger.enums import ClientKind, InvoiceStatus
 
-from .conftest import TODAY, make_invoice, pdf_text
+from .conftest import NOW, TODAY, make_invoice, pdf_text
 
 FORBIDDEN = ("République", "Republique", "huissier", "commissaire de justice", "jugement",
              "judgment", "bailiff", "tribunal de grande instance", "sceau", "seal")
@@ -127,3 +135,32 @@ def test_the_letter_is_addressed_to_the_client_when_the_address_is_known(
     assert (f"{indent}SARL Dupont Bâtiment\n{indent}12 rue des Lilas\n{indent}Bâtiment B\n"
             f"{indent}69003 Lyon\n") in after
     assert "12 rue des Lilas Bâtiment B 69003 Lyon" in pdf
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_one_letter_for_all_the_client_owes(ctx: ActionContext, owner_id: int, lang: str) -> None:
+    with unit_of_work(ctx.engine) as session:
+        first = make_invoice(session, owner_id, number="F-A")
+        client_id = first.client_id
+
+        def more(number: str, due: date) -> int:
+            row = add_invoice(session, owner_id, client_id, number, Decimal("400.00"),
+                              date(2026, 9, 1), due, now=NOW)
+            assert row.id is not None
+            return row.id
+
+        second = more("F-B", date(2026, 10, 1))
+        more("F-C", date(2026, 12, 31))  # not yet due
+        set_invoice_status(session, owner_id, more("F-D", date(2026, 10, 1)),
+                           InvoiceStatus.DISPUTED)  # paused: not demanded
+        make_invoice(session, owner_id, client="Autre Client", number="F-E")  # another client
+        assert first.id is not None
+        data = formal_notice_pdf(ctx, session, owner_id, first.id, TODAY, lang)
+        a = case_view(ctx, session, first, TODAY).diagnosis
+        b = case_view(ctx, session, get_invoice(session, owner_id, second), TODAY).diagnosis
+    text = _flat(pdf_text(data))
+    assert text.count("F-A, F-B") == 2  # the subject and the payment references
+    assert "F-C" not in text and "F-D" not in text and "F-E" not in text
+    assert _flat(money(str(b.total_claimable), lang)) in text  # 400 € + penalties + 40 €
+    assert b.indemnity == Decimal("40") and b.total_claimable > Decimal("440")
+    assert _flat(money(str(a.total_claimable + b.total_claimable), lang)) in text
