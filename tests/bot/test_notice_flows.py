@@ -116,7 +116,7 @@ def test_one_formal_notice_for_all_the_client_owes(chat: Chat) -> None:
               '/add_invoice{"step":"none"}')
     letter = chat.say("olivia", "la mise en demeure pour Dupont SARL")
     text = letter[0].text
-    assert "factures F-117, F-118" in text  # the chat's title
+    assert "factures F-117, F-118\n<pre>" in text  # the chat's title, then the letter
     assert "factures n° F-117, F-118" in text and "références F-117, F-118" in text
     assert "F-118 du 01/10/2026, échue le 31/10/2026 : reste dû 400,00" in text
     # 1 250 € + 16,56 € + 40 € and 400 € + 3,13 € (23 days at 12,40 %) + 40 €
