@@ -7,6 +7,7 @@ from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlmodel import Session
 
 from actions.answers import amount, client_name
 from actions.base import say
@@ -19,17 +20,38 @@ from actions.parsing import (
     merchant_answer,
     pick,
 )
+from domain.ledger import find_client_by_name
 
 Slots = dict[str, Any]
+
+
+def _known(session: Session, owner_id: int, name: str) -> tuple[str, bool | None] | None:
+    client = find_client_by_name(session, owner_id, name)
+    return None if client is None else (client.kind.value, client.is_merchant)
 
 
 class ValidateInvoiceForm(FormValidationAction):
     def name(self) -> str:
         return "validate_invoice_form"
 
-    def validate_client(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                        domain: dict[str, Any]) -> Slots:
-        return client_name("client", value, dispatcher, tracker)
+    async def validate_client(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: dict[str, Any]) -> Slots:
+        """A client already known brings what is known of it: a professional or a consumer,
+        a merchant or not (the invoice is stored on that client, so asking again would
+        only ask for answers that are not used)."""
+        slots = client_name("client", value, dispatcher, tracker)
+        if slots["client"] is None:
+            return slots
+        ctx = current()
+        owner_id = await ctx.owner_id(tracker)
+        known = await ctx.db(lambda session: _known(session, owner_id, slots["client"]),
+                             write=False)
+        if known is not None:
+            kind, merchant = known
+            slots["debtor_kind"] = kind
+            if merchant is not None and kind == "professional":
+                slots["client_is_merchant"] = "yes" if merchant else "no"
+        return slots
 
     def validate_amount(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                         domain: dict[str, Any]) -> Slots:

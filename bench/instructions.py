@@ -48,7 +48,9 @@ def run(owners: int = 10, rounds: tuple[int, int] = (1, 4), chats: int = 20,
         return report.finish()
     with ThreadPoolExecutor(2) as pool:  # the short and the long run side by side
         short, long = pool.map(lambda n: _in_process(owners, n), rounds)
-    per_message = (long - short) / (owners * 10 * (rounds[1] - rounds[0]))
+    messages = sum(len(conversation(owner, round_, False)) for owner in range(owners)
+                   for round_ in range(rounds[0], rounds[1]))
+    per_message = (long - short) / messages
     report.add("in-process: instructions per message", per_message / 1e6, None, "million",
                note=f"{owners} owners, rounds {rounds[0]} → {rounds[1]} of bench/scripts.py")
     with ThreadPoolExecutor(2) as pool:
