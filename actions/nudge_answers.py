@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from actions.base import say
 from actions.cases import case_view
 from actions.context import current
+from actions.documents.letter import NOTICE_ALSO
 from actions.invoices import as_id, entity
 from actions.nudge_planner import snooze_nudge
 from actions.parsing import as_date
@@ -54,13 +55,15 @@ def _stale(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
 def also_invoices(session: Session, owner_id: int, client_id: int, invoice_id: int,
                   listed: object) -> list[int]:
     """The other invoices a formal notice's [C'est fait] names ("also": "12,15"): the same
-    client's, the owner's own (a forged id names nothing)."""
+    client's, the owner's own (a forged id names nothing), still demanded (one paid or
+    disputed since the letter is left as it is)."""
     wanted = {as_id(part) for part in str(listed or "").split(",")[:50]} - {None, invoice_id}
     if not wanted:
         return []
     query = select(col(Invoice.id)).where(col(Invoice.owner_id) == owner_id,
                                           col(Invoice.client_id) == client_id,
-                                          col(Invoice.id).in_(wanted))
+                                          col(Invoice.id).in_(wanted),
+                                          col(Invoice.status).in_(NOTICE_ALSO))
     return sorted(int(i) for i in session.exec(query) if i is not None)
 
 

@@ -131,11 +131,18 @@ def test_one_formal_notice_for_all_the_client_owes(chat: Chat) -> None:
     from domain.ledger.enums import Channel, InvoiceStatus
     from domain.ledger.models import Invoice
 
+    letter = chat.say("olivia", "la mise en demeure pour Dupont SARL")  # again, then F-118 paid
+    again = _button(letter, "nudge_done")
+    assert again is not None
+    chat.talk("olivia", '/invoice_paid{"invoice":' + again.split('"also": "')[1].split('"')[0]
+              + "}")
+    assert "pour la facture F-117." in chat.talk("olivia", again)[0]  # F-118 left paid
+
     with unit_of_work(chat.assistant.engine) as session:
         ids = {who: find_owner(session, Channel.CONSOLE, who) for who in ("olivia", "mallory7")}
         states = {(owner, i.number): i.status for owner, row in ids.items()
                   if row is not None
                   for i in session.exec(select(Invoice).where(Invoice.owner_id == row.id))}
-    assert states[("olivia", "F-117")] == states[("olivia", "F-118")] \
-        == InvoiceStatus.FORMAL_NOTICE_SENT
+    assert states[("olivia", "F-117")] == InvoiceStatus.FORMAL_NOTICE_SENT
+    assert states[("olivia", "F-118")] == InvoiceStatus.PAID
     assert states[("mallory7", "FM-301")] == InvoiceStatus.OPEN  # another owner's: untouched
