@@ -46,6 +46,10 @@ async def client_with_open_invoice(form: str, value: Any, dispatcher: Collecting
     is named, and the owner picks among the clients with unpaid invoices, the closest names
     first (else the invoice due first). With no unpaid invoice at all, the name is kept:
     the submit action says so and offers to record one."""
+    offered = tracker.get_slot("client_choices")
+    typed = str(value or "").strip().lstrip("nN°o# ").strip()  # "2", "n° 2", "#2"
+    if isinstance(offered, list) and typed.isdigit() and 0 < int(typed) <= len(offered):
+        return {"client": str(offered[int(typed) - 1]), "client_choices": None}  # « 2 »
     checked = client_name("client", value, dispatcher, tracker)
     said = checked["client"]
     if said is None:
@@ -55,11 +59,11 @@ async def client_with_open_invoice(form: str, value: Any, dispatcher: Collecting
     names = await ctx.db(lambda session: clients_with_open_invoices(session, owner_id),
                          write=False)
     if not names or name_key(said) in {key for _, key in names}:
-        return checked
+        return {**checked, "client_choices": None}
     intent = FORM_INTENTS[form]
-    offer_clients(dispatcher, tracker, said, [name for name, _ in names],
-                  lambda name: f"/{intent}{as_json({'client': name})}")
-    return {"client": None}
+    choices = offer_clients(dispatcher, tracker, said, [name for name, _ in names],
+                            lambda name: f"/{intent}{as_json({'client': name})}")
+    return {"client": None, "client_choices": choices}
 
 
 def as_json(entities: dict[str, Any]) -> str:
@@ -82,10 +86,10 @@ async def offer_clients_named(dispatcher: CollectingDispatcher, tracker: Tracker
 
 
 def offer_clients(dispatcher: CollectingDispatcher, tracker: Tracker, said: str,
-                  names: list[str], payload: Callable[[str], str]) -> None:
+                  names: list[str], payload: Callable[[str], str]) -> list[str]:
     """Say that `said` has no unpaid invoice and offer the clients that do (`names`, the
     invoice due first first): the closest names to `said`, else the first ones; a button
-    each, whose payload is `payload(name)`."""
+    each, whose payload is `payload(name)`. Returns the names offered, in order."""
     similar = [names[k] for _, _, k in process.extract(
         said, names, scorer=fuzz.WRatio, processor=utils.default_process, limit=MAX_CHOICES,
         score_cutoff=SIMILAR)]
@@ -94,6 +98,7 @@ def offer_clients(dispatcher: CollectingDispatcher, tracker: Tracker, said: str,
                                              "similar": bool(similar),
                                              "in_form": bool(tracker.active_loop)},
         buttons=[(f"client_{n}", payload(name)) for n, name in enumerate(choices, start=1)])
+    return choices
 
 
 def amount(slot: str, value: Any, dispatcher: CollectingDispatcher,

@@ -22,4 +22,4 @@ class ActionCancel(Action):
         say(dispatcher, tracker, "cancelled", {"was_in_form": bool(active)})
         slots = {s for form in domain.get("forms", {}) for s in form_slots(domain, form)}
         return [ActiveLoop(None), SlotSet("requested_slot", None),
-                *[SlotSet(name, None) for name in sorted(slots)]]
+                SlotSet("client_choices", None), *[SlotSet(name, None) for name in sorted(slots)]]

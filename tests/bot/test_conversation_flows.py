@@ -281,7 +281,10 @@ def test_which_client_when_the_name_has_no_unpaid_invoice(chat: Chat) -> None:
     assert "Pour quel client" in out[0]
     assert "« merci »" in out[1] and "Vos clients avec une facture impayée" in out[1]
     assert "2. Boulangerie Petit" in out[1] and "nouvelle facture" in out[1]
+    assert "Comment s'est passé l'appel" in chat.talk("jo", "n° 2")[0]  # typed, not pressed
     assert "rien n'a été enregistré" in chat.talk("jo", "annuler")[0]
+    assert "« 2 »" in chat.talk("jo", "j'ai eu un appel", "2")[1]  # the choices were forgotten
+    chat.talk("jo", "annuler")
     hostile = chat.talk("jo", "Dupont <b>{{7*7}}</b> a payé 5 €")[0]
     assert "49" not in hostile and "<b>{{" not in hostile  # named back as escaped data
     chat.talk("jo", "annuler")
