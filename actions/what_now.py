@@ -69,10 +69,16 @@ class ActionWhatNow(Action):
 
         cases = await ctx.db(lambda s: open_cases(ctx, s, owner_id, today), write=False)
         shown, more, week = ranked(cases, today)
+        # Nothing this week (a formal notice's deadline running, promises not yet due): the
+        # next step all the same, so that "rien d'urgent" does not read as "nothing to do".
+        later = None if shown or week else min(
+            (c for c in cases if c.summary.step_due_on is not None),
+            key=lambda c: c.summary.step_due_on or today, default=None)
         say(dispatcher, tracker, "what_now", {
             "today_items": [c.list_context() for c in shown],
             "more": more,
             "week_items": [c.list_context() for c in week],
+            "later": later.list_context() if later is not None else None,
             "open_count": len(cases)},
             buttons=[("new_invoice", "/add_invoice")] if not cases else [
                 (f"write_{i}", f'/ask_wording{{"invoice":{c.invoice_id},'

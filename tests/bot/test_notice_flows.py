@@ -137,6 +137,8 @@ def test_one_formal_notice_for_all_the_client_owes(chat: Chat) -> None:
     chat.talk("olivia", '/invoice_paid{"invoice":' + again.split('"also": "')[1].split('"')[0]
               + "}")
     assert "pour la facture F-117." in chat.talk("olivia", again)[0]  # F-118 left paid
+    now = chat.talk("olivia", "quoi faire ?")[0]  # the notice's deadline runs: what comes next
+    assert "Rien d'urgent" in now and "Prochaine étape le " in now and "(F-117)" in now
 
     with unit_of_work(chat.assistant.engine) as session:
         ids = {who: find_owner(session, Channel.CONSOLE, who) for who in ("olivia", "mallory7")}
