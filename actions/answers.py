@@ -44,8 +44,9 @@ async def client_with_open_invoice(form: str, value: Any, dispatcher: Collecting
     """A client a payment, promise, call, dispute or plan can be about: one with an unpaid
     invoice. Any other answer ("merci", "la boulangerie" with two of them, a client all paid)
     is named, and the owner picks among the clients with unpaid invoices, the closest names
-    first (else the invoice due first). With no unpaid invoice at all, the name is kept:
-    the submit action says so and offers to record one."""
+    first (else the invoice due first), by a button or by typing its number (the choices
+    are kept in `client_choices` until a client is taken). With no unpaid invoice at all,
+    the name is kept: the submit action says so and offers to record one."""
     offered = tracker.get_slot("client_choices")
     typed = str(value or "").strip().lstrip("nN°o# ").strip()  # "2", "n° 2", "#2"
     if isinstance(offered, list) and typed.isdigit() and 0 < int(typed) <= len(offered):
