@@ -14,12 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import say
 from actions.cases import money_text
 from actions.context import current
-from actions.invoices import named_client
+from actions.invoices import MAX_CLIENT_NAME, named_client
 from actions.parsing import as_date
 from domain.ledger import clients_with_open_invoices
 from domain.ledger.clients import name_key
 
-MAX_CLIENT_NAME = 120
 MAX_CHOICES = 5  # buttons client_1 … client_5
 SIMILAR = 70.0  # rapidfuzz WRatio from which a client is offered as the one meant
 # The intent each form starts from: a choice's button answers the form still open, or

@@ -55,10 +55,13 @@ def as_id(value: Any) -> int | None:
     return number if 0 < number < 2**63 else None
 
 
+MAX_CLIENT_NAME = 120
+
+
 def named_client(tracker: Tracker) -> str | None:
     """The client this message names (or the form's client slot), if any."""
     name = " ".join(str(entity(tracker, "client") or tracker.get_slot("client") or "").split())
-    return name[:120] or None
+    return name[:MAX_CLIENT_NAME] or None
 
 
 def resolve_invoice(session: Session, owner_id: int, tracker: Tracker) -> Invoice | None:

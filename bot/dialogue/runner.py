@@ -174,12 +174,8 @@ class Runner:
         """The owner answers onboarding with business ("Dupont me doit 500 € facture F-3"):
         onboarding ends with what was answered (its closing words unsaid) and the message is
         handled, not taken as their business name."""
-        form = str(turn.active_loop)
-        turn.active_loop = None
-        turn.set_slot("requested_slot", None)
-        turn.events.append({"event": "active_loop", "name": None})
         said = len(turn.responses)
-        await self.run_action(turn, self.domain.submit_actions[form])
+        await self._submit(turn, str(turn.active_loop))
         del turn.responses[said:]
         await self._follow_rule(turn, parse, intent)
 
@@ -240,6 +236,10 @@ class Runner:
             turn.set_slot("requested_slot", missing[0])
             self._ask(turn, missing[0])
             return
+        await self._submit(turn, form)
+
+    async def _submit(self, turn: Turn, form: str) -> None:
+        """The form ends: its submit action runs with the answers it has."""
         turn.active_loop = None
         turn.set_slot("requested_slot", None)
         turn.events.append({"event": "active_loop", "name": None})
