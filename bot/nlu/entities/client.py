@@ -33,7 +33,8 @@ PATTERN_EXTRACTOR = "PatternClientExtractor"
 FUZZY_THRESHOLD = 80.0
 PARTIAL_THRESHOLD = 90.0
 PATTERN_CONFIDENCE = 0.6
-MAX_WINDOW = 4
+MAX_WINDOW = 4  # words of a window matched against the known names' forms
+MAX_NAME = 6  # words of a name said ("SARL Les Jardins de Provence")
 
 _TOKEN = re.compile(r"[^\W\d_][\w&'.-]*[\w&]|[^\W\d_]")
 _LEGAL = frozenset("sarl sas sasu eurl sa sci snc selarl ltd inc llc gmbh cie et co".split())
@@ -236,13 +237,13 @@ def _name_word(token: _Token, patterns: ClientPatterns) -> bool:
 
 def _name_at(tokens: list[_Token], i: int, patterns: ClientPatterns) -> int:
     """Index of the last token of a name starting at tokens[i]: capitalised words, legal
-    forms, and small words between them ("SCI Les Tilleuls"), at most MAX_WINDOW words."""
+    forms, and small words between them ("SCI Les Tilleuls"), at most MAX_NAME words."""
     j = i
-    while j + 1 < len(tokens) and j - i < MAX_WINDOW - 1:
+    while j + 1 < len(tokens) and j - i < MAX_NAME - 1:
         k = j + 1
-        while k < len(tokens) and k - i < MAX_WINDOW - 1 and tokens[k].folded in _CONNECTORS:
+        while k < len(tokens) and k - i < MAX_NAME - 1 and tokens[k].folded in _CONNECTORS:
             k += 1
-        if k < len(tokens) and k - i <= MAX_WINDOW - 1 and _name_word(tokens[k], patterns):
+        if k < len(tokens) and k - i <= MAX_NAME - 1 and _name_word(tokens[k], patterns):
             j = k
         else:
             break

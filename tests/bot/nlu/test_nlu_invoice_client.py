@@ -83,6 +83,7 @@ def test_fuzzy_match_on_known_clients(
         ("Garage du Centre me doit 400 €", "Garage du Centre"),
         ("la boulangerie de la gare me doit 300 €", "boulangerie de la gare"),
         ("Relance Dupont la semaine prochaine", "Dupont"),
+        ("SARL Les Jardins de Provence me doit 3 600 €", "SARL Les Jardins de Provence"),
     ],
 )
 def test_name_as_said_without_known_clients(patterns: ClientPatterns, text: str, said: str) -> None:
