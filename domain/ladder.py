@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from domain.nudge_timing import next_business_day
+
 
 class LadderStep(StrEnum):
     COURTESY_REMINDER = "courtesy_reminder"
@@ -178,6 +180,8 @@ def next_step(history: CaseHistory, today: date, ladder: Ladder) -> NextStep:
                    default=None)
     if gap_from is not None:
         due_on = max(due_on, gap_from + timedelta(days=ladder.min_gap_days))
+    if due_on > today:  # a step to come falls on a business day, when its nudge comes too
+        due_on = next_business_day(due_on)
     return NextStep(rule.step, due_on, pause, current, rule.channel, rule.tone)
 
 

@@ -88,6 +88,20 @@ def test_third_party_after_the_notice_deadline(ladder: Ladder) -> None:
     assert (step.step, step.due_on) == (S.THIRD_PARTY, date(2026, 11, 19))
 
 
+def test_a_step_to_come_falls_on_a_business_day(ladder: Ladder) -> None:
+    # Formal notice sent Friday 27/11/2026: its 8 days end Saturday 5/12, the day after is a
+    # Sunday; the card said « le 06/12 » while the nudge came on Monday.
+    notice = CaseHistory(DUE, (StepDone(S.FORMAL_NOTICE, date(2026, 11, 27)),))
+    step = next_step(notice, date(2026, 11, 27), ladder)
+    assert (step.step, step.due_on) == (S.THIRD_PARTY, date(2026, 12, 7))
+    # A public holiday too: a step falling on Friday 25/12/2026 comes on Monday 28/12.
+    call = CaseHistory(DUE, (StepDone(S.FRIENDLY_CALL, date(2026, 12, 22)),),
+                       last_contact=date(2026, 12, 22))
+    assert next_step(call, date(2026, 12, 22), ladder).due_on == date(2026, 12, 28)
+    # A step already due stays due today, weekend or not: the owner is asking now.
+    assert next_step(notice, date(2026, 12, 6), ladder).due_on == date(2026, 12, 6)
+
+
 def test_ladder_complete(ladder: Ladder) -> None:
     history = CaseHistory(DUE, (StepDone(S.ORDER_FOR_PAYMENT, date(2026, 11, 10)),))
     assert next_step(history, date(2026, 11, 23), ladder).pause is Pause.LADDER_COMPLETE
