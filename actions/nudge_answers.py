@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from actions.base import say
 from actions.cases import case_view
 from actions.context import current
-from actions.documents.letter import NOTICE_ALSO
+from actions.documents.letter import ALL_DEMANDED, NOTICE_ALSO, other_overdue_of
 from actions.invoices import as_id, entity
 from actions.nudge_planner import snooze_nudge
 from actions.parsing import as_date
@@ -94,8 +94,12 @@ class ActionNudgeDone(Action):
             replan(session, owner_id, invoice_id, tracker)
             also: list[str] = []
             if step == LadderStep.FORMAL_NOTICE.value:  # the letter named these too
+                listed = entity(tracker, "also")
+                if listed == ALL_DEMANDED:  # a pushed nudge's: the letter's invoices today
+                    listed = ",".join(str(o["invoice"]["id"]) for o in other_overdue_of(
+                        ctx, session, owner_id, invoice_id, today)["others"])
                 for other in also_invoices(session, owner_id, invoice.client_id, invoice_id,
-                                           entity(tracker, "also")):
+                                           listed):
                     record_step(ctx, session, owner_id, other, LadderStep.FORMAL_NOTICE, today)
                     replan(session, owner_id, other, tracker)
                     also.append(get_invoice(session, owner_id, other).number)

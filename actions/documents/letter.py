@@ -28,6 +28,9 @@ SUBJECT_PREFIXES = ("Objet", "Subject")  # the subject line is set in bold
 # The client's other invoices a formal notice also demands: chased, not paused by a promise,
 # a plan or a dispute (LEGAL.md §8: invoice numbers, dates, due dates, 40 € per invoice).
 NOTICE_ALSO = (InvoiceStatus.OPEN, InvoiceStatus.FORMAL_NOTICE_SENT)
+#: A [C'est fait]'s "also" naming every other invoice the letter demands on the day it is
+#: pressed (a pushed nudge's: its ids may not fit in a button).
+ALL_DEMANDED = "*"
 
 
 def other_overdue(ctx: ActionContext, session: Session, owner_id: int, view: CaseView,

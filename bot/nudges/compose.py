@@ -2,7 +2,8 @@
 
 Rendering reads the invoice and client as they are now (the payload only says what was
 planned), so a renamed client or a partial payment shows. Several nudges of one owner make
-one message (coalesced); the digest always goes alone.
+one message (coalesced); the digest always goes alone. A client's formal-notice nudges due
+together make one item, as one letter demands all that client owes.
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ from markupsafe import Markup
 from sqlmodel import Session, col, select
 
 from actions.context import ActionContext
+from actions.documents.letter import ALL_DEMANDED, other_overdue_of
 from actions.wording import locale_of
 from bot.nudges.digest import digest_context
 from bot.nudges.sender import OwnerChat
 from bot.replies import Button, Reply
+from domain.errors import DomainError
+from domain.ladder import LadderStep
+from domain.ledger import LedgerError
 from domain.ledger.enums import NudgeKind
 from domain.ledger.models import Client, Invoice, Nudge
 from domain.nudge_timing import local_day
@@ -36,6 +41,20 @@ def payload(intent: str, **slots: Any) -> str:
     if len(text.encode()) > MAX_PAYLOAD_BYTES:
         raise ValueError(f"button payload over {MAX_PAYLOAD_BYTES} bytes: {text}")
     return text
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A formal-notice nudge's letter: the client's other invoices it also demands, and
+    the same client's formal-notice nudges sent with it."""
+
+    also: list[str]
+    carried: list[Nudge]
+
+
+def _formal_notice(nudge: Nudge) -> bool:
+    return (nudge.kind is NudgeKind.LADDER_STEP and nudge.invoice_id is not None
+            and nudge.payload.get("step") == LadderStep.FORMAL_NOTICE.value)
 
 
 @dataclass(frozen=True)
@@ -58,9 +77,10 @@ class Composer:
         invoices = _invoices(session, owner.owner_id, nudges)
         out: list[Message] = []
         items = [n for n in nudges if n.kind is not NudgeKind.DIGEST]
+        items, notices = self._one_notice_per_client(session, owner.owner_id, items, today)
         for start in range(0, len(items), self.coalesce_max):
             chunk = items[start:start + self.coalesce_max]
-            out.append(self._message(chunk, invoices, lang, today))
+            out.append(self._message(chunk, invoices, notices, lang, today))
         for nudge in nudges:
             if nudge.kind is NudgeKind.DIGEST:
                 context = digest_context(self.ctx, session, owner.owner_id, today, lang)
@@ -69,21 +89,54 @@ class Composer:
                 out.append(Message((nudge,), Reply(text, buttons)))
         return out
 
+    def _one_notice_per_client(self, session: Session, owner_id: int, items: list[Nudge],
+                               today: date) -> tuple[list[Nudge], dict[int, Notice]]:
+        """One formal notice demands all the client owes (actions.documents.letter): of a
+        client's formal-notice nudges due together, the first says so and carries the others
+        (sent, and so marked, with it)."""
+        notices: dict[int, Notice] = {}
+        by_invoice: dict[int, Notice] = {}
+        kept: list[Nudge] = []
+        for nudge in items:
+            if not _formal_notice(nudge):
+                kept.append(nudge)
+                continue
+            assert nudge.invoice_id is not None and nudge.id is not None
+            first = by_invoice.get(nudge.invoice_id)
+            if first is not None:
+                first.carried.append(nudge)
+                continue
+            try:
+                others = other_overdue_of(self.ctx, session, owner_id, nudge.invoice_id,
+                                          today)["others"]
+            except (DomainError, LedgerError):
+                others = []
+            notice = Notice([o["invoice"]["number"] for o in others], [])
+            notices[nudge.id] = notice
+            by_invoice.update((o["invoice"]["id"], notice) for o in others)
+            kept.append(nudge)
+        return kept, notices
+
     def _message(self, chunk: Sequence[Nudge], invoices: dict[int, tuple[Invoice, Client]],
-                 lang: str, today: date) -> Message:
+                 notices: dict[int, Notice], lang: str, today: date) -> Message:
         single = len(chunk) == 1
-        texts, buttons = [], []
+        texts, buttons, carried = [], [], []
         for nudge in chunk:
             item = _item(nudge, invoices, lang, today)
+            notice = notices.get(nudge.id or 0)
+            if notice is not None:
+                item["also"] = notice.also
+                carried += notice.carried
             texts.append(Markup(self._render(nudge.kind.value, lang, {"item": item})))
             buttons += self._buttons(nudge, item, lang, "" if single else item["number"])
         text = texts[0] if single else self._render("coalesced", lang, {"items": texts})
-        return Message(tuple(chunk), Reply(str(text), tuple(buttons)))
+        return Message((*chunk, *carried), Reply(str(text), tuple(buttons)))
 
     def _buttons(self, nudge: Nudge, item: dict[str, Any], lang: str, prefix: str
                  ) -> list[Button]:
         nid, kind = nudge.id, nudge.kind
-        done = Button(self._title("done", lang, prefix), payload("nudge_done", nudge=nid))
+        done = Button(self._title("done", lang, prefix), payload(
+            "nudge_done", nudge=nid, **({"also": ALL_DEMANDED} if item.get("also") else {})))
         later = Button(self._title("snooze", lang, prefix), payload("nudge_snooze", nudge=nid))
         if kind is NudgeKind.PROMISE_CHECK:
             promise = item["promise_id"]
@@ -141,7 +194,7 @@ def _item(nudge: Nudge, invoices: dict[int, tuple[Invoice, Client]], lang: str, 
                             "date": data.get("date"), "deadline": data.get("deadline"),
                             "milestone": data.get("milestone"),
                             "instalment_id": data.get("instalment"),
-                            "end_safe": data.get("end_safe")}
+                            "end_safe": data.get("end_safe"), "also": []}
     if found is not None:
         invoice, client = found
         item.update(number=invoice.number, client=client.name,

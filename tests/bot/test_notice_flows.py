@@ -148,3 +148,54 @@ def test_one_formal_notice_for_all_the_client_owes(chat: Chat) -> None:
     assert states[("olivia", "F-117")] == InvoiceStatus.FORMAL_NOTICE_SENT
     assert states[("olivia", "F-118")] == InvoiceStatus.PAID
     assert states[("mallory7", "FM-301")] == InvoiceStatus.OPEN  # another owner's: untouched
+
+
+def test_a_clients_formal_notice_nudges_make_one_letter(chat: Chat) -> None:
+    """Two invoices of one client reach the formal notice together: one pushed item says
+    the letter claims both and carries the other's nudge; its [C'est fait] records both."""
+    from datetime import UTC, datetime
+
+    from actions.context import current
+    from bot.nudges.compose import Composer
+    from bot.nudges.sender import OwnerChat
+    from domain.ledger import find_owner, list_invoices, schedule_nudge, unit_of_work
+    from domain.ledger.enums import Channel, InvoiceStatus, NudgeKind
+
+    chat.talk("odile", *NEW_INVOICE)
+    chat.talk("odile", "facture F-118 Dupont SARL 400 € échue le 31/10", "01/10/2026",
+              '/add_invoice{"step":"none"}')
+    chat.talk("odile", "facture FM-301 Martin 300 € échue le 15/10", "15/09/2026",
+              '/add_invoice{"debtor_kind":"professional"}', '/add_invoice{"merchant":"yes"}',
+              '/add_invoice{"step":"none"}')
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    ctx = current()
+    with unit_of_work(chat.assistant.engine) as session:
+        owner = find_owner(session, Channel.CONSOLE, "odile")
+        assert owner is not None and owner.id is not None
+        invoices = {i.number: i.id for i in list_invoices(session, owner.id)}
+        assert set(invoices) == {"F-117", "F-118", "FM-301"}
+        nudges = [schedule_nudge(session, owner.id, NudgeKind.LADDER_STEP, now,
+                                 invoice_id=invoices[number], dedupe_key=f"test:{number}",
+                                 payload={"step": "formal_notice"})
+                  for number in ("F-117", "F-118", "FM-301")]
+        who = OwnerChat(owner.id, "console", "odile", None)
+        together = Composer(ctx, 5).messages(session, who, nudges, now)
+        alone = Composer(ctx, 5).messages(session, who, nudges[:1], now)
+        english = Composer(ctx, 5).messages(
+            session, OwnerChat(owner.id, "console", "odile", None, "en"), nudges[:1], now)
+    assert "it also claims invoice <b>F-118</b>" in english[0].reply.text
+    [message] = together
+    assert {n.id for n in message.nudges} == {n.id for n in nudges}  # all three marked sent
+    text = message.reply.text
+    assert text.count("mise en demeure") == 2  # F-117 (claiming F-118 too) and FM-301
+    assert "elle réclame aussi la facture <b>F-118</b>" in text
+    assert "<b>FM-301</b> Martin" in text and text.count("réclame aussi") == 1
+    [single] = alone
+    assert "elle réclame aussi la facture <b>F-118</b>" in single.reply.text
+    done = next(b.payload for b in single.reply.buttons if b.payload.startswith("/nudge_done"))
+    assert done == f'/nudge_done{{"nudge":{nudges[0].id},"also":"*"}}'
+    assert "C'est noté pour les factures F-117, F-118." in chat.talk("odile", done)[0]
+    with unit_of_work(chat.assistant.engine, write=False) as session:
+        states = {i.number: i.status for i in list_invoices(session, owner.id)}
+    assert states == {"F-117": InvoiceStatus.FORMAL_NOTICE_SENT,
+                      "F-118": InvoiceStatus.FORMAL_NOTICE_SENT, "FM-301": InvoiceStatus.OPEN}
