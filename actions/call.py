@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -29,6 +30,16 @@ OUTCOME_WORDS = {
     "dispute": ("conteste", "contestation", "litige", "pas d'accord", "disputes", "dispute"),
     "answered": ("répondu", "repondu", "parlé", "parle", "eu", "answered", "spoke"),
 }
+# What the message that opens the form may already say of the call ("j'ai appelé Dupont, il
+# a promis 500 € vendredi"): only unambiguous words ("payer" is not a promise: "il ne veut
+# pas payer"), each outcome's own.
+SAID_OUTCOME = {
+    "promise": ("promis", "promise", "promet", "promettent", "a promis", "promised", "promises"),
+    "voicemail": ("messagerie", "répondeur", "repondeur", "voicemail"),
+    "unreachable": ("injoignable", "pas répondu", "pas repondu", "no answer", "unreachable"),
+    "dispute": ("conteste", "contestent", "litige", "disputes"),
+}
+_NEGATION = re.compile(r"\b(?:pas|rien|jamais|aucune?|not|never|no)\b|n't\b")
 STEP_OF = {Outcome.ANSWERED: LadderStep.FRIENDLY_CALL, Outcome.PROMISE: LadderStep.FRIENDLY_CALL,
            Outcome.DISPUTE: LadderStep.FRIENDLY_CALL}
 
@@ -44,12 +55,31 @@ class ValidateCallForm(PromiseAnswers, FormValidationAction):
             return domain_slots
         return [s for s in domain_slots if s not in ("promise_amount", "promise_date")]
 
+    async def extract_call_outcome(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                   domain: dict[str, Any]) -> Slots:
+        """The outcome said with the call ("…, il m'a promis 500 € vendredi"): not asked."""
+        if tracker.get_slot("call_outcome") is not None or tracker.get_slot("requested_slot"):
+            return {}
+        text = str(tracker.latest_message.get("text") or "")
+        said = None if text.startswith("/") else pick_said(text)
+        return {"call_outcome": said} if said else {}
+
     def validate_call_outcome(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: dict[str, Any]) -> Slots:
         outcome = pick(value, OUTCOME_WORDS)
         if outcome is None:
             say(dispatcher, tracker, "invalid_choice")
         return {"call_outcome": outcome}
+
+def pick_said(text: str) -> str | None:
+    """The one outcome whose words the message has (none when two outcomes are named)."""
+    folded = text.lower()
+    said = {key for key, words in SAID_OUTCOME.items()
+            if any(re.search(rf"\b{re.escape(w)}\b", folded) for w in words)}
+    if _NEGATION.search(folded):  # "il n'a rien promis", "he never promised"
+        said.discard("promise")
+    return said.pop() if len(said) == 1 else None
+
 
 class ActionSubmitCall(Action):
     def name(self) -> str:

@@ -43,6 +43,21 @@ def test_call_with_a_promise_then_the_promise_check(chat: Chat) -> None:
     assert "non tenue" in broken and "Prochaine étape" in broken
 
 
+def test_what_the_call_gave_said_with_the_call_is_not_asked(chat: Chat) -> None:
+    chat.talk("rose", *NEW_INVOICE)
+    out = chat.talk("rose", "j'ai appelé Dupont SARL, ils promettent 500 € vendredi")
+    assert "Comment s'est passé" not in out[0]
+    assert "Appel noté pour Dupont SARL : promesse de 500,00\xa0€ pour le vendredi 27 novembre" in (
+        out[0])
+    out = chat.talk("rose", "appelé Dupont SARL : messagerie")
+    assert "Comment s'est passé" not in out[0] and "messagerie" in out[0]
+    # Not a promise: a negation, or two outcomes named; asked as before.
+    for line in ("j'ai appelé Dupont SARL, il n'a rien promis",
+                 "j'ai appelé Dupont SARL, messagerie puis il a promis de rappeler"):
+        out = chat.talk("rose", line, "annuler")
+        assert "Comment s'est passé" in out[0], line
+
+
 def test_voicemail_and_dispute(chat: Chat) -> None:
     chat.talk("sam", *NEW_INVOICE)
     voicemail = chat.talk("sam", "j'ai appelé Dupont SARL", '/log_call{"call_outcome":"voicemail"}')
