@@ -4,6 +4,7 @@ They sign the emails and letters; "passer" leaves a field empty."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -57,6 +58,25 @@ class ValidateOnboardingForm(FormValidationAction):
         return _answer("contact", value)
 
 
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?:\+|\b00)?\d[\d .()/-]{6,}\d")
+
+
+def split_contact(text: str) -> tuple[str | None, str | None]:
+    """(email, phone) from one answer: « 06 12 34 56 78, julien@plomberie.fr » gives both
+    (all of it had gone to the email, and the letters lost the phone). Anything else said is
+    kept as the phone line, as before (« le matin au 06… »)."""
+    text = text.strip()
+    email = _EMAIL.search(text)
+    rest = (text[:email.start()] + " " + text[email.end():]) if email else text
+    phone = _PHONE.search(rest)
+    if phone is not None:
+        phone_text: str | None = phone.group().strip()
+    else:
+        phone_text = rest.strip(" ,;/-") or None if not email else None
+    return (email.group() if email else None), phone_text
+
+
 class ActionSubmitOnboarding(Action):
     def name(self) -> str:
         return "action_submit_onboarding"
@@ -73,10 +93,8 @@ class ActionSubmitOnboarding(Action):
             "is_merchant": {"yes": True, "no": False}.get(
                 str(tracker.get_slot("owner_is_merchant"))),
         }
-        if "@" in contact:
-            changes["email"] = contact
-        elif contact:
-            changes["phone"] = contact
+        email, phone = split_contact(contact)
+        changes |= {k: v for k, v in (("email", email), ("phone", phone)) if v}
 
         def store(session: Session) -> None:
             update_owner_profile(session, owner_id, changes)

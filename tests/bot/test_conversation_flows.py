@@ -23,6 +23,15 @@ def test_onboarding_is_asked_once_and_signs_the_texts(chat: Chat) -> None:
     assert "Plomberie Olga" in chat.talk("olga", "salut")[0]  # no second onboarding
 
 
+def test_onboarding_keeps_a_phone_and_an_email_given_together(chat: Chat) -> None:
+    chat.talk("paul", "bonjour", "Plomberie Paul", "Paul Martin",
+              "06 12 34 56 78, paul@plomberie-paul.fr", "non")
+    chat.talk("paul", *NEW_INVOICE)
+    letter = chat.talk("paul", "la mise en demeure pour Dupont SARL")[0]
+    assert "Tél. : 06 12 34 56 78" in letter and "E-mail : paul@plomberie-paul.fr" in letter
+    assert "Pour toute question : 06 12 34 56 78 / paul@plomberie-paul.fr." in letter
+
+
 def test_correction_during_the_form(chat: Chat) -> None:
     out = chat.talk("paul", "nouvelle facture impayée", "Martin", "1 250 €", "non, 1 500 €",
                     "F-9", "01/10/2026", "30 jours", '/add_invoice{"debtor_kind":"consumer"}',
