@@ -34,7 +34,7 @@ OUTCOME_WORDS = {
 # a promis 500 € vendredi"): only unambiguous words ("payer" is not a promise: "il ne veut
 # pas payer"), each outcome's own.
 SAID_OUTCOME = {
-    "promise": ("promis", "promise", "promet", "promettent", "a promis", "promised", "promises"),
+    "promise": ("promis", "promise", "promet", "promettent", "promised", "promises"),
     "voicemail": ("messagerie", "répondeur", "repondeur", "voicemail"),
     "unreachable": ("injoignable", "pas répondu", "pas repondu", "no answer", "unreachable"),
     "dispute": ("conteste", "contestent", "litige", "disputes"),
@@ -70,6 +70,7 @@ class ValidateCallForm(PromiseAnswers, FormValidationAction):
         if outcome is None:
             say(dispatcher, tracker, "invalid_choice")
         return {"call_outcome": outcome}
+
 
 def pick_said(text: str) -> str | None:
     """The one outcome whose words the message has (none when two outcomes are named)."""

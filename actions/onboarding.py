@@ -72,8 +72,10 @@ def split_contact(text: str) -> tuple[str | None, str | None]:
     phone = _PHONE.search(rest)
     if phone is not None:
         phone_text: str | None = phone.group().strip()
+    elif email is None:
+        phone_text = rest.strip(" ,;/-") or None
     else:
-        phone_text = rest.strip(" ,;/-") or None if not email else None
+        phone_text = None  # « paul@x.fr, merci »: nothing more to keep
     return (email.group() if email else None), phone_text
 
 
