@@ -42,6 +42,7 @@ def test_one_liner_consumer_gets_no_indemnity(chat: Chat) -> None:
                '/add_invoice{"debtor_kind":"consumer"}', '/add_invoice{"step":"none"}')
     assert "date de la facture" in out[0]
     assert "Intérêts au taux légal" in out[-1] and "Indemnité forfaitaire" not in out[-1]
+    assert out[-1].count("40 €") == 1  # said once, with its article (CPCE L111-8)
 
 
 def test_owners_never_see_each_other(chat: Chat) -> None:
