@@ -67,6 +67,15 @@ def test_what_the_call_gave_said_with_the_call_is_not_asked(chat: Chat) -> None:
         assert "Comment s'est passé" in out[0], line
 
 
+def test_english_one_liner_with_terms_and_the_formal_notice(chat: Chat) -> None:
+    out = chat.talk("sam-en", "Acme Corp owes me 2,400 EUR for invoice BP-77 dated 1 September, "
+                    "payable in 30 days", '/add_invoice{"debtor_kind":"professional"}',
+                    '/add_invoice{"merchant":"yes"}', '/add_invoice{"step":"none"}', lang="en")
+    assert "due 1 Oct 2026" in out[-1] and "<b>53 days</b> late" in out[-1]  # not today + 30
+    letter = chat.talk("sam-en", "the formal notice for Acme Corp", lang="en")[0]
+    assert "FORMAL NOTICE" in letter.upper() and "BP-77" in letter
+
+
 def test_voicemail_and_dispute(chat: Chat) -> None:
     chat.talk("sam", *NEW_INVOICE)
     voicemail = chat.talk("sam", "j'ai appelé Dupont SARL", '/log_call{"call_outcome":"voicemail"}')

@@ -22,14 +22,20 @@ DUE_CUES = re.compile(r"(?:\bechue?s? (?:le|depuis le|au)|\becheance(?: le| au| 
                       r"(?: on| date)?|\bpayable (?:le|avant le|au)|\bavant le|\bexpired?)\s*$")
 
 
+_DELAY = re.compile(r"\b(?:dans|in|depuis)\s*$")
+# "payable in 30 days", "paiement dans 30 jours": terms (counted from the invoice), where a
+# bare "dans 30 jours" is a delay from today.
+_TERMS_DELAY = re.compile(r"\b(?:payable|paiement|reglement|payment)\s+(?:dans|in)\s*$")
+
+
 def extract_terms(text: str) -> list[Entity]:
     """Terms phrases; the value is the phrase as said (domain.terms.parse_terms reads it).
     A terms phrase counts only when it is not a delay ("dans 10 jours")."""
     folded = fold(text)
     found = []
     for match in _TERMS.finditer(folded):
-        before = folded[max(0, match.start() - 8):match.start()]
-        if re.search(r"\bdans\s*$|\bin\s*$|\bdepuis\s*$", before):
+        before = folded[max(0, match.start() - 20):match.start()]
+        if _DELAY.search(before) and not _TERMS_DELAY.search(before):
             continue
         value = match.group(0).removeprefix("payable ").removeprefix("paiement ").strip()
         found.append(Entity("terms", match.start(), match.end(), value, EXTRACTOR))

@@ -16,6 +16,10 @@ from domain.terms import TermsKind, parse_terms
     ("45j fdm", TermsKind.DAYS_EOM, 45),
     ("paiement à réception", TermsKind.ON_RECEIPT, 0),
     ("net 30", TermsKind.DAYS, 30),
+    # "in"/"dans" after payable or payment: terms from the invoice, not a delay from today
+    # (« dated 1 September, payable in 30 days » had become due on today + 30).
+    ("invoice dated 1 September, payable in 30 days", TermsKind.DAYS, 30),
+    ("facture du 2 septembre, paiement dans 45 jours", TermsKind.DAYS, 45),
 ])
 def test_terms_are_found_and_understood_by_the_legal_core(text: str, kind: TermsKind,
                                                           days: int) -> None:
@@ -25,7 +29,7 @@ def test_terms_are_found_and_understood_by_the_legal_core(text: str, kind: Terms
 
 
 @pytest.mark.parametrize("text", ["il paiera dans 10 jours", "en retard depuis 30 jours",
-                                  "rappelle-moi in 3 days"])
+                                  "rappelle-moi in 3 days", "he will pay in 10 days"])
 def test_a_delay_is_not_a_payment_term(text: str) -> None:
     assert extract_terms(text) == []
 
