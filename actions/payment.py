@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,9 +18,18 @@ from actions.cases import case_view, oldest_open_invoice
 from actions.context import current
 from actions.invoices import form_entity
 from actions.replan import replan
-from domain.ledger import InvalidAmount, record_payment
+from domain.ledger import InvalidAmount, list_invoices, record_payment
+from domain.ledger.enums import CLOSED_STATUSES
 
 Slots = dict[str, Any]
+IN_FULL = "in_full"  # the payment_amount of « il a tout payé »: what is left on the invoice
+_IN_FULL = re.compile(r"\b(?:tout (?:pay[ée]|r[ée]gl[ée]|vers[ée])|(?:pay[ée]|r[ée]gl[ée]|sold[ée])"
+                      r"(?: en)? (?:totalit[ée]|int[ée]gralit[ée])|en totalit[ée]|paid in full"
+                      r"|paid (?:it )?all|paid everything|settled in full)\b", re.IGNORECASE)
+# The same said at « Quel montant avez-vous reçu ? ».
+_IN_FULL_ANSWER = re.compile(r"(?:tout|la totalit[ée]|totalit[ée]|l'int[ée]gralit[ée]|tout le reste"
+                             r"|le reste|le solde|everything|all of it|in full|the rest)\s*[.!]?",
+                             re.IGNORECASE)
 
 
 class ValidatePaymentForm(FormValidationAction):
@@ -31,8 +41,18 @@ class ValidatePaymentForm(FormValidationAction):
         return await client_with_open_invoice(self.name().removeprefix("validate_"), value,
                                               dispatcher, tracker)
 
+    async def extract_payment_amount(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: dict[str, Any]) -> Slots:
+        """« Dupont a tout payé », « paid in full »: the rest of the invoice, not asked."""
+        if tracker.get_slot("payment_amount") is not None or tracker.get_slot("requested_slot"):
+            return {}
+        text = str(tracker.latest_message.get("text") or "")
+        return {"payment_amount": IN_FULL} if _IN_FULL.search(text) else {}
+
     def validate_payment_amount(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: dict[str, Any]) -> Slots:
+        if value == IN_FULL or _IN_FULL_ANSWER.fullmatch(str(value).strip()):
+            return {"payment_amount": IN_FULL}
         return amount("payment_amount", value, dispatcher, tracker)
 
 
@@ -61,13 +81,15 @@ class ActionSubmitPayment(Action):
         ctx = current()
         owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
         client = str(tracker.get_slot("client"))
-        received = Decimal(str(tracker.get_slot("payment_amount")))
+        said = str(tracker.get_slot("payment_amount"))
         stated = stated_day(tracker)
 
-        def store(session: Session) -> tuple[str, dict[str, str]]:
+        def store(session: Session) -> tuple[str, dict[str, Any]]:
             invoice = oldest_open_invoice(session, owner_id, client)
             if invoice is None or invoice.id is None:
                 return "no_open_invoice", {"client": client}
+            received = (invoice.amount - invoice.paid_amount if said == IN_FULL
+                        else Decimal(said))
             paid_on = payment_day(stated, today, invoice.invoice_date)
             try:
                 record_payment(session, owner_id, invoice.id or 0, received, paid_on)
@@ -79,11 +101,17 @@ class ActionSubmitPayment(Action):
             # What is left on the invoice, and all that can be claimed: the payment may have
             # gone to penalties first (C. civ. 1343-1), as "mes retards" will show.
             claimable = case_view(ctx, session, invoice, today).diagnosis.total_claimable
+            left = invoice.amount - invoice.paid_amount
+            # Settled: the client's other unpaid invoices are named (« il a tout payé » pays
+            # the oldest one only).
+            others = [] if left else [
+                {"number": i.number, "remaining": str(i.amount - i.paid_amount)}
+                for i in list_invoices(session, owner_id, client_id=invoice.client_id)
+                if i.status not in CLOSED_STATUSES and i.id != invoice.id]
             return "payment_logged", {
                 "client": client, "number": invoice.number, "amount": str(received),
                 "paid_on": paid_on.isoformat() if paid_on != today else "",
-                "remaining": str(invoice.amount - invoice.paid_amount),
-                "claimable": str(claimable)}
+                "remaining": str(left), "claimable": str(claimable), "others": others}
 
         template, context = await ctx.db(store)
         say(dispatcher, tracker, template, context)

@@ -38,6 +38,12 @@ YIELDING_FORMS = {"onboarding_form"}
 TASKS = {"add_invoice", "log_promise", "log_call", "report_payment", "report_dispute",
          "payment_plan"}
 TASK_ENTITIES = {"amount", "invoice_number", "date"}
+# A new invoice said in full (its number and amount) at another form's question (« facture
+# 14 Lebrun 1 200 € … » at « Quel montant avez-vous reçu ? ») leaves that form, unrecorded:
+# taken as the answer, it kept the owner in a loop of « Pour quel client ? ».
+NEW_INVOICE = "add_invoice"
+NEW_INVOICE_ENTITIES = {"amount", "invoice_number"}
+KEEPS_NEW_INVOICE = {"invoice_form", *YIELDING_FORMS}  # a correction there, or handled above
 MAX_TITLE = 40  # longer messages are not a button's title typed
 
 
@@ -161,6 +167,10 @@ class Runner:
                 and any(e["entity"] in TASK_ENTITIES for e in parse["entities"])):
             await self._leave_for(turn, parse, intent)
             return
+        if (turn.active_loop not in KEEPS_NEW_INVOICE and confident and intent == NEW_INVOICE
+                and NEW_INVOICE_ENTITIES <= {e["entity"] for e in parse["entities"]}):
+            await self._drop_for(turn, parse, intent)
+            return
         candidates = self._candidates(turn, parse, text)
         # "quoi faire ?" mid-form answers, then asks again; an answer carrying an entity
         # ("Dupont SARL", "F-117", "1 500 €") is taken as the answer.
@@ -177,6 +187,15 @@ class Runner:
         said = len(turn.responses)
         await self._submit(turn, str(turn.active_loop))
         del turn.responses[said:]
+        await self._follow_rule(turn, parse, intent)
+
+    async def _drop_for(self, turn: Turn, parse: dict[str, Any], intent: str) -> None:
+        """The form in progress is dropped unrecorded (as « annuler » would, its own words
+        replaced by a note naming it), then the message is handled."""
+        form, said = str(turn.active_loop), len(turn.responses)
+        await self.run_action(turn, "action_cancel")
+        del turn.responses[said:]
+        self._say(turn, "form_left", {"form": form}, [])
         await self._follow_rule(turn, parse, intent)
 
     def _candidates(self, turn: Turn, parse: dict[str, Any], text: str) -> dict[str, Any]:

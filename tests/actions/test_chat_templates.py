@@ -34,7 +34,8 @@ def sample_context(debtor: str) -> dict[str, Any]:
     return {**item, "items": [item], "today_items": [item], "week_items": [item], "more": 2,
             "open_count": 1, "total_due": "1250.00", "total_penalties": "22.93",
             "total_claimable": "1312.93", "answer": "{{7*7}}", "number": "F-117",
-            "amount": "500.00", "date": "2026-11-27", "remaining": "750.00",
+            "amount": "500.00", "date": "2026-11-27",
+            "remaining": "0.00" if debtor == "consumer" else "750.00",
             "claimable": "812.93",
             "was_in_form": True, "business_name": "Plomberie <Olga>", "outcome": "promise",
             "reason": "travaux <pas> finis", "instalments": [{"date": "2026-12-05",
@@ -46,7 +47,8 @@ def sample_context(debtor: str) -> dict[str, Any]:
             "address": "12 rue <des> Lilas\n69003 Lyon", "paid_on": "2026-11-22",
             "said": "<des> {{7*7}}", "choices": ["Dupont & <Fils>", "Plomberie <Olga>"],
             "similar": debtor == "professional", "in_form": debtor == "consumer",
-            "also": ["F-<118>"] if debtor == "consumer" else []}
+            "also": ["F-<118>"] if debtor == "consumer" else [], "form": "payment_form",
+            "others": [{"number": "F-<118>", "remaining": "300.00"}]}
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -76,6 +76,25 @@ def test_english_one_liner_with_terms_and_the_formal_notice(chat: Chat) -> None:
     assert "FORMAL NOTICE" in letter.upper() and "BP-77" in letter
 
 
+def test_paid_in_full_and_a_new_invoice_typed_at_another_question(chat: Chat) -> None:
+    chat.talk("lucas", *NEW_INVOICE)
+    chat.talk("lucas", "facture F-119 Dupont SARL 900 € échue le 15/10", "15/09/2026",
+              '/add_invoice{"step":"none"}')
+    out = chat.talk("lucas", "Dupont SARL a tout payé")[0]  # not asked how much
+    assert "1\u202f250,00\xa0€ de Dupont SARL sur la facture F-117. Facture soldée" in out
+    assert "Dupont SARL doit encore : F-119 (900,00\xa0€)." in out  # the oldest one only
+    asked = chat.talk("lucas", "Dupont SARL a payé")[0]
+    assert "Quel montant" in asked
+    out = chat.talk("lucas", "facture numéro 14 pour monsieur Lebrun 1 200 euros échue le "
+                    "10 octobre", "12/09/2026", '/add_invoice{"debtor_kind":"consumer"}',
+                    '/add_invoice{"step":"none"}')
+    assert "Je laisse de côté le paiement en cours, sans rien enregistrer" in out[0]
+    assert "Quelle est la date de la facture" in out[0]
+    assert "Facture 14 — monsieur Lebrun" in out[-1] or "Facture 14 — Lebrun" in out[-1]
+    left = chat.talk("lucas", "Dupont SARL a payé", "la totalité")[-1]  # said at the question
+    assert "900,00\xa0€ de Dupont SARL sur la facture F-119. Facture soldée" in left
+
+
 def test_voicemail_and_dispute(chat: Chat) -> None:
     chat.talk("sam", *NEW_INVOICE)
     voicemail = chat.talk("sam", "j'ai appelé Dupont SARL", '/log_call{"call_outcome":"voicemail"}')
