@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -28,10 +29,44 @@ class ValidateDisputeForm(FormValidationAction):
         return await client_with_open_invoice(self.name().removeprefix("validate_"), value,
                                               dispatcher, tracker)
 
+    async def extract_dispute_reason(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: dict[str, Any]) -> dict[str, Any]:
+        """The reason said with the dispute (« Martin conteste, il dit que les travaux ne
+        sont pas finis »): not asked again."""
+        if tracker.get_slot("dispute_reason") is not None or tracker.get_slot("requested_slot"):
+            return {}
+        reason = said_reason(str(tracker.latest_message.get("text") or ""))
+        return {"dispute_reason": reason} if reason else {}
+
     def validate_dispute_reason(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
         reason = " ".join(str(value or "").split())[:MAX_REASON]
         return {"dispute_reason": reason or None}
+
+
+_DISPUTE_CUE = re.compile(r"\b(?:contest(?:e|ent|é|ée)|disputes?|disputed|litige)\b", re.IGNORECASE)
+_REASON_LEAD = re.compile(r"^(?:[,.:;!-]|\s|et|and|car|parce que|parce qu'|because|en disant que"
+                          r"|il dit que|elle dit que|ils disent que|il dit qu'|elle dit qu'"
+                          r"|he says|she says|they say|saying)+", re.IGNORECASE)
+_NO_REASON = re.compile(r"(?:la|ma|sa|notre|cette|the|my|our)? ?(?:facture|invoice)"
+                        r"(?: [\w-]*\d[\w-]*)?\W*", re.IGNORECASE)
+
+
+def said_reason(text: str) -> str | None:
+    """What follows the dispute in the message, when it says why (two words or more, not
+    merely « la facture »)."""
+    cue = None if text.startswith("/") else _DISPUTE_CUE.search(text)
+    if cue is None:
+        return None
+    reason = _REASON_LEAD.sub("", text[cue.end():]).strip()
+    if _NO_REASON.fullmatch(reason):
+        return None
+    invoice = _NO_REASON.match(reason)  # « la facture car … »: the why after it
+    if invoice is not None and invoice.end():
+        reason = _REASON_LEAD.sub("", reason[invoice.end():]).strip()
+    if reason.lower().startswith(("par ", "by ")):  # « contestée par Dupont »: who, not why
+        return None
+    return reason if len(reason.split()) >= 2 else None
 
 
 class ActionSubmitDispute(Action):

@@ -105,6 +105,16 @@ def test_voicemail_and_dispute(chat: Chat) -> None:
     assert "travaux pas terminés" in reply
 
 
+def test_the_reason_said_with_the_dispute_is_not_asked(chat: Chat) -> None:
+    chat.talk("zoe", *NEW_INVOICE)
+    out = chat.talk("zoe", "Dupont SARL conteste, il dit que les travaux ne sont pas finis")
+    assert "Que conteste" not in out[0]
+    assert "« les travaux ne sont pas finis »" in out[0] and "suspendues" in out[0]
+    asked = chat.talk("zoe", "facture F-120 Dupont SARL 300 € échue le 15/10", "15/09/2026",
+                      '/add_invoice{"step":"none"}', "Dupont SARL conteste la facture")[-1]
+    assert "Que conteste" in asked  # no reason said: asked
+
+
 def test_payment_plan_pauses_the_ladder(chat: Chat) -> None:
     chat.talk("tom", *NEW_INVOICE)
     out = chat.talk("tom", "Dupont SARL veut payer en plusieurs fois", "3", "05/12/2026")
