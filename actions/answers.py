@@ -4,7 +4,9 @@ invoice, an amount."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
@@ -18,6 +20,7 @@ from actions.invoices import MAX_CLIENT_NAME, named_client
 from actions.parsing import as_date
 from domain.ledger import clients_with_open_invoices
 from domain.ledger.clients import name_key
+from domain.ledger.models import Invoice
 
 MAX_CHOICES = 5  # buttons client_1 … client_5
 SIMILAR = 70.0  # rapidfuzz WRatio from which a client is offered as the one meant
@@ -101,6 +104,27 @@ def offer_clients(dispatcher: CollectingDispatcher, tracker: Tracker, said: str,
     return choices
 
 
+#: An amount said as « tout », « le reste », « la totalité »: what is left on the invoice,
+#: read when the answer is stored (a payment or a promise of the rest).
+IN_FULL = "in_full"
+_REST = re.compile(r"(?:tout|tout le reste|le reste|le solde|la totalit[ée]|totalit[ée]"
+                   r"|l'int[ée]gralit[ée]|everything|all of it|in full|the rest|the balance)"
+                   r"\s*[.!]?", re.IGNORECASE)
+
+
+def amount_or_rest(slot: str, value: Any, dispatcher: CollectingDispatcher,
+                   tracker: Tracker) -> dict[str, Any]:
+    """`amount`, or IN_FULL for « le reste » and the like."""
+    if value == IN_FULL or _REST.fullmatch(str(value or "").strip()):
+        return {slot: IN_FULL}
+    return amount(slot, value, dispatcher, tracker)
+
+
+def amount_said(said: object, invoice: Invoice) -> Decimal:
+    """The amount an answer stands for on `invoice` (IN_FULL: what is left on it)."""
+    return invoice.amount - invoice.paid_amount if said == IN_FULL else Decimal(str(said))
+
+
 def amount(slot: str, value: Any, dispatcher: CollectingDispatcher,
            tracker: Tracker) -> dict[str, Any]:
     """A positive amount as a decimal string, or None and an answer naming what was typed."""
@@ -130,7 +154,7 @@ class PromiseAnswers:
 
     def validate_promise_amount(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
-        return amount("promise_amount", value, dispatcher, tracker)
+        return amount_or_rest("promise_amount", value, dispatcher, tracker)
 
     def validate_promise_date(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -12,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
-from actions.answers import PromiseAnswers, form_slots
+from actions.answers import PromiseAnswers, amount_said, form_slots
 from actions.base import say
 from actions.cases import oldest_open_invoice
 from actions.context import current
@@ -94,31 +93,34 @@ class ActionSubmitCall(Action):
         outcome = Outcome(str(tracker.get_slot("call_outcome")))
         raw_amount, raw_date = tracker.get_slot("promise_amount"), tracker.get_slot("promise_date")
 
-        def store(session: Session) -> int | None:
+        def store(session: Session) -> tuple[int, str | None] | None:
             invoice = oldest_open_invoice(session, owner_id, client)
             if invoice is None or invoice.id is None:
                 return None
-            invoice_id = invoice.id
+            invoice_id, promised = invoice.id, None
             call = log_interaction(session, owner_id, invoice_id, today, ContactChannel.CALL,
                                    outcome, ladder_step=STEP_OF.get(outcome))
             if outcome is Outcome.PROMISE and raw_amount and raw_date:
-                log_promise(session, owner_id, invoice_id, Decimal(str(raw_amount)),
+                promised = amount_said(raw_amount, invoice)
+                log_promise(session, owner_id, invoice_id, promised,
                             date.fromisoformat(str(raw_date)), interaction_id=call.id)
             elif outcome is Outcome.DISPUTE:
                 record_dispute(session, owner_id, invoice_id, "")
             replan(session, owner_id, invoice_id, tracker)
-            return invoice_id
+            return invoice_id, (str(promised) if promised is not None else None)
 
-        invoice_id = await ctx.db(store)
+        stored = await ctx.db(store)
         clear = [SlotSet(s, None) for s in form_slots(domain, "call_form")]
-        if invoice_id is None:
+        if stored is None:
             say(dispatcher, tracker, "no_open_invoice", {"client": client},
                 buttons=[("new_invoice", "/add_invoice")])
             return clear
         follow = {Outcome.PROMISE: ("recap_email", "recap_email"),
                   Outcome.DISPUTE: ("dispute_reply", "dispute_reply")}.get(outcome)
+        invoice_id, promised_amount = stored
         say(dispatcher, tracker, "call_logged", {
-            "client": client, "outcome": outcome.value, "amount": raw_amount, "date": raw_date},
+            "client": client, "outcome": outcome.value, "amount": promised_amount,
+            "date": raw_date},
             buttons=[(follow[0], f'/ask_wording{{"invoice":{invoice_id},"step":"{follow[1]}"}}')]
             if follow else [("what_now", "/what_now")])
         return [*clear, SlotSet("invoice_id", float(invoice_id))]

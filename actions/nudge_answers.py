@@ -19,6 +19,7 @@ from actions.documents.letter import ALL_DEMANDED, NOTICE_ALSO, other_overdue_of
 from actions.invoices import as_id, entity
 from actions.nudge_planner import snooze_nudge
 from actions.parsing import as_date
+from actions.payment import still_owed
 from actions.replan import replan
 from actions.steps import record_step
 from domain.ladder import LadderStep
@@ -160,7 +161,7 @@ class ActionInvoicePaid(Action):
         owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
         invoice_id = as_id(entity(tracker, "invoice"))
 
-        def store(session: Session) -> dict[str, str] | None:
+        def store(session: Session) -> dict[str, Any] | None:
             if invoice_id is None:
                 return None
             try:
@@ -173,7 +174,8 @@ class ActionInvoicePaid(Action):
             replan(session, owner_id, invoice_id, tracker)
             client = get_client(session, owner_id, invoice.client_id)
             return {"client": client.name, "number": invoice.number, "amount": str(remaining),
-                    "remaining": "0.00", "claimable": _claimable(session, invoice, today)}
+                    "remaining": "0.00", "claimable": _claimable(session, invoice, today),
+                    "others": still_owed(session, owner_id, invoice)}
 
         paid = await ctx.db(store)
         if paid is None:
@@ -242,7 +244,7 @@ class ActionInstalmentPaid(Action):
         owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
         instalment_id = as_id(entity(tracker, "instalment"))
 
-        def store(session: Session) -> dict[str, str] | None:
+        def store(session: Session) -> dict[str, Any] | None:
             row = session.get(Instalment, instalment_id) if instalment_id else None
             if row is None or row.owner_id != owner_id or row.state is not InstalmentState.PENDING:
                 return None
@@ -257,7 +259,8 @@ class ActionInstalmentPaid(Action):
             client = get_client(session, owner_id, invoice.client_id)
             return {"client": client.name, "number": invoice.number, "amount": str(amount),
                     "remaining": str(invoice.amount - invoice.paid_amount),
-                    "claimable": _claimable(session, invoice, today)}
+                    "claimable": _claimable(session, invoice, today),
+                    "others": still_owed(session, owner_id, invoice)}
 
         paid = await ctx.db(store)
         if paid is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -12,7 +11,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
-from actions.answers import amount, client_with_open_invoice, form_slots
+from actions.answers import (
+    IN_FULL,
+    amount_or_rest,
+    amount_said,
+    client_with_open_invoice,
+    form_slots,
+)
 from actions.base import say
 from actions.cases import case_view, oldest_open_invoice
 from actions.context import current
@@ -20,16 +25,13 @@ from actions.invoices import form_entity
 from actions.replan import replan
 from domain.ledger import InvalidAmount, list_invoices, record_payment
 from domain.ledger.enums import CLOSED_STATUSES
+from domain.ledger.models import Invoice
 
 Slots = dict[str, Any]
-IN_FULL = "in_full"  # the payment_amount of « il a tout payé »: what is left on the invoice
+# « Dupont a tout payé », « paid in full »: the payment is what is left on the invoice.
 _IN_FULL = re.compile(r"\b(?:tout (?:pay[ée]|r[ée]gl[ée]|vers[ée])|(?:pay[ée]|r[ée]gl[ée]|sold[ée])"
                       r"(?: en)? (?:totalit[ée]|int[ée]gralit[ée])|en totalit[ée]|paid in full"
                       r"|paid (?:it )?all|paid everything|settled in full)\b", re.IGNORECASE)
-# The same said at « Quel montant avez-vous reçu ? ».
-_IN_FULL_ANSWER = re.compile(r"(?:tout|la totalit[ée]|totalit[ée]|l'int[ée]gralit[ée]|tout le reste"
-                             r"|le reste|le solde|everything|all of it|in full|the rest)\s*[.!]?",
-                             re.IGNORECASE)
 
 
 class ValidatePaymentForm(FormValidationAction):
@@ -51,9 +53,7 @@ class ValidatePaymentForm(FormValidationAction):
 
     def validate_payment_amount(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: dict[str, Any]) -> Slots:
-        if value == IN_FULL or _IN_FULL_ANSWER.fullmatch(str(value).strip()):
-            return {"payment_amount": IN_FULL}
-        return amount("payment_amount", value, dispatcher, tracker)
+        return amount_or_rest("payment_amount", value, dispatcher, tracker)
 
 
 def stated_day(tracker: Tracker) -> date | None:
@@ -72,6 +72,16 @@ def payment_day(stated: date | None, today: date, issued: date) -> date:
     return stated if stated is not None and issued <= stated <= today else today
 
 
+def still_owed(session: Session, owner_id: int, invoice: Invoice) -> list[dict[str, str]]:
+    """Once `invoice` is settled, the client's other unpaid invoices, for the reply to name
+    (« il a tout payé » pays the oldest one only); nothing while it is not."""
+    if invoice.amount - invoice.paid_amount > 0:
+        return []
+    return [{"number": i.number, "remaining": str(i.amount - i.paid_amount)}
+            for i in list_invoices(session, owner_id, client_id=invoice.client_id)
+            if i.status not in CLOSED_STATUSES and i.id != invoice.id]
+
+
 class ActionSubmitPayment(Action):
     def name(self) -> str:
         return "action_submit_payment"
@@ -88,8 +98,7 @@ class ActionSubmitPayment(Action):
             invoice = oldest_open_invoice(session, owner_id, client)
             if invoice is None or invoice.id is None:
                 return "no_open_invoice", {"client": client}
-            received = (invoice.amount - invoice.paid_amount if said == IN_FULL
-                        else Decimal(said))
+            received = amount_said(said, invoice)
             paid_on = payment_day(stated, today, invoice.invoice_date)
             try:
                 record_payment(session, owner_id, invoice.id or 0, received, paid_on)
@@ -101,17 +110,11 @@ class ActionSubmitPayment(Action):
             # What is left on the invoice, and all that can be claimed: the payment may have
             # gone to penalties first (C. civ. 1343-1), as "mes retards" will show.
             claimable = case_view(ctx, session, invoice, today).diagnosis.total_claimable
-            left = invoice.amount - invoice.paid_amount
-            # Settled: the client's other unpaid invoices are named (« il a tout payé » pays
-            # the oldest one only).
-            others = [] if left else [
-                {"number": i.number, "remaining": str(i.amount - i.paid_amount)}
-                for i in list_invoices(session, owner_id, client_id=invoice.client_id)
-                if i.status not in CLOSED_STATUSES and i.id != invoice.id]
             return "payment_logged", {
                 "client": client, "number": invoice.number, "amount": str(received),
                 "paid_on": paid_on.isoformat() if paid_on != today else "",
-                "remaining": str(left), "claimable": str(claimable), "others": others}
+                "remaining": str(invoice.amount - invoice.paid_amount),
+                "claimable": str(claimable), "others": still_owed(session, owner_id, invoice)}
 
         template, context = await ctx.db(store)
         say(dispatcher, tracker, template, context)

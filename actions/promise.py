@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -11,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
-from actions.answers import PromiseAnswers, form_slots
+from actions.answers import IN_FULL, PromiseAnswers, amount_said, form_slots
 from actions.base import say
 from actions.cases import oldest_open_invoice
 from actions.context import current
@@ -19,10 +20,23 @@ from actions.replan import replan
 from domain.ledger import log_interaction, log_promise
 from domain.ledger.enums import ContactChannel, LadderStep, Outcome
 
+# « … et promet le reste vendredi », « promised the balance by Friday »
+_REST_PROMISED = re.compile(r"\b(?:promet|promis|promettent|promised|promises|will pay)\s+"
+                            r"(?:de (?:payer|régler|verser) )?(?:le reste|le solde|the rest"
+                            r"|the balance)\b", re.IGNORECASE)
+
 
 class ValidatePromiseForm(PromiseAnswers, FormValidationAction):
     def name(self) -> str:
         return "validate_promise_form"
+
+    async def extract_promise_amount(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: dict[str, Any]) -> dict[str, Any]:
+        """« promet le reste vendredi »: what is left on the invoice, not asked."""
+        if tracker.get_slot("promise_amount") is not None or tracker.get_slot("requested_slot"):
+            return {}
+        text = str(tracker.latest_message.get("text") or "")
+        return {"promise_amount": IN_FULL} if _REST_PROMISED.search(text) else {}
 
 
 class ActionSubmitPromise(Action):
@@ -34,27 +48,29 @@ class ActionSubmitPromise(Action):
         ctx = current()
         owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
         client = str(tracker.get_slot("client"))
-        promised_amount = Decimal(str(tracker.get_slot("promise_amount")))
+        said = tracker.get_slot("promise_amount")
         promised = date.fromisoformat(str(tracker.get_slot("promise_date")))
 
-        def store(session: Session) -> str | None:
+        def store(session: Session) -> tuple[str, Decimal] | None:
             invoice = oldest_open_invoice(session, owner_id, client)
             if invoice is None or invoice.id is None:
                 return None
+            promised_amount = amount_said(said, invoice)
             call = log_interaction(session, owner_id, invoice.id, today,
                                    ContactChannel.CALL, Outcome.PROMISE,
                                    ladder_step=LadderStep.FRIENDLY_CALL)
             log_promise(session, owner_id, invoice.id, promised_amount, promised,
                         interaction_id=call.id)
             replan(session, owner_id, invoice.id, tracker)
-            return invoice.number
+            return invoice.number, promised_amount
 
-        number = await ctx.db(store)
+        stored = await ctx.db(store)
         clear = [SlotSet(s, None) for s in form_slots(domain, "promise_form")]
-        if number is None:
+        if stored is None:
             say(dispatcher, tracker, "no_open_invoice", {"client": client},
                 buttons=[("new_invoice", "/add_invoice")])
             return clear
+        number, promised_amount = stored
         say(dispatcher, tracker, "promise_logged", {
             "client": client, "amount": str(promised_amount), "date": promised.isoformat(),
             "number": number})

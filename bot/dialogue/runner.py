@@ -18,6 +18,7 @@ from typing import Any
 
 from rasa_sdk.executor import ActionExecutor
 
+from bot.dialogue.compound import paid_then_promised, with_client
 from bot.dialogue.rasa_files import SKIP_PAYLOAD, RasaDomain
 from bot.nlu.parser import NluModel, is_confident
 
@@ -107,6 +108,9 @@ class Runner:
 
     async def handle(self, turn: Turn, text: str, known_clients: Sequence[str]) -> None:
         text = self._pressed(turn, text)
+        if not turn.active_loop and not text.startswith("/") and await self._paid_and_promised(
+                turn, text, known_clients):
+            return
         parse = parse_payload(text) if text.startswith("/") else None
         if parse is None:
             requested = turn.slots.get("requested_slot")
@@ -137,6 +141,24 @@ class Runner:
         else:
             await self._follow_rule(turn, parse, intent)
         del turn.events[:-MAX_EVENTS]
+
+    async def _paid_and_promised(self, turn: Turn, text: str, known: Sequence[str]) -> bool:
+        """« Martin a payé 500 € et promet le reste vendredi »: the payment, then the promise
+        (bot.dialogue.compound), when the payment is complete in itself (its client and
+        amount said): nothing of the promise is left waiting behind a question."""
+        parts = paid_then_promised(text)
+        if parts is None:
+            return False
+        paid = self.nlu.parse(parts[0], turn.today, known, "past")
+        said = {e["entity"]: e["value"] for e in reversed(paid["entities"])}
+        if (paid["intent"]["name"] != "report_payment" or not is_confident(paid)
+                or "amount" not in said or "client" not in said):
+            return False
+        await self.handle(turn, parts[0], known)
+        if turn.active_loop:  # the payment asks something after all: the promise waits
+            return True
+        await self.handle(turn, with_client(parts[1], str(said["client"])), known)
+        return True
 
     async def handle_file(self, turn: Turn, content: bytes, max_bytes: int) -> None:
         """A file from the owner (a CSV of invoices): kept in the tracker, then previewed.

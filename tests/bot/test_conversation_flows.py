@@ -95,6 +95,24 @@ def test_paid_in_full_and_a_new_invoice_typed_at_another_question(chat: Chat) ->
     assert "900,00\xa0€ de Dupont SARL sur la facture F-119. Facture soldée" in left
 
 
+def test_a_payment_and_a_promise_of_the_rest_in_one_message(chat: Chat) -> None:
+    chat.talk("hugo", *NEW_INVOICE)
+    out = chat.talk("hugo", "Dupont SARL a payé 500 € et promet le reste vendredi")[0]
+    # Two things recorded: the payment, then a promise of what is left (750 €), not a
+    # promise of 500 € (the message had been taken whole as one promise).
+    assert "Paiement enregistré : 500,00\xa0€ de Dupont SARL sur la facture F-117" in out
+    assert "Dupont SARL a promis 750,00\xa0€ pour le vendredi 27 novembre 2026" in out
+    out = chat.talk("hugo", "Dupont SARL m'a promis le reste lundi")[0]
+    assert "Dupont SARL a promis 750,00\xa0€ pour le lundi 30 novembre 2026" in out
+    out = chat.talk("hugo", "Dupont SARL m'a promis un virement mardi", "le solde")[-1]
+    assert "750,00\xa0€ pour le mardi 24 novembre 2026" in out  # « le solde » as the answer
+    english = chat.talk("hugo-en", *NEW_INVOICE[:1], "15/09/2026",
+                        '/add_invoice{"debtor_kind":"professional"}',
+                        '/add_invoice{"merchant":"yes"}', '/add_invoice{"step":"none"}',
+                        "Dupont SARL paid 250 EUR and promised the rest by Friday", lang="en")[-1]
+    assert "€250.00 from Dupont SARL" in english and "€1,000.00" in english
+
+
 def test_voicemail_and_dispute(chat: Chat) -> None:
     chat.talk("sam", *NEW_INVOICE)
     voicemail = chat.talk("sam", "j'ai appelé Dupont SARL", '/log_call{"call_outcome":"voicemail"}')
