@@ -32,6 +32,7 @@ from domain.ledger.conversation import (
     record_update_processed,
     save_conversation,
 )
+from domain.ledger.corrections import correct_invoice, delete_invoice
 from domain.ledger.db import make_engine, open_session, unit_of_work, write_lock_busy
 from domain.ledger.errors import (
     DuplicateInvoice,
@@ -121,6 +122,8 @@ __all__ = [
     "get_nudge",
     "get_or_create_owner",
     "get_owner",
+    "correct_invoice",
+    "delete_invoice",
     "OwnerBrief",
     "invoice_history",
     "client_names",

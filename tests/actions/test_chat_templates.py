@@ -48,7 +48,13 @@ def sample_context(debtor: str) -> dict[str, Any]:
             "said": "<des> {{7*7}}", "choices": ["Dupont & <Fils>", "Plomberie <Olga>"],
             "similar": debtor == "professional", "in_form": debtor == "consumer",
             "also": ["F-<118>"] if debtor == "consumer" else [], "form": "payment_form",
-            "others": [{"number": "F-<118>", "remaining": "300.00"}]}
+            "others": [{"number": "F-<118>", "remaining": "300.00"}],
+            "changes": [{"field": "amount", "before": "1250.00", "after": "1350.00"},
+                        {"field": "due", "before": "2026-10-15", "after": "2026-10-30"},
+                        {"field": "issued", "before": "2026-09-15", "after": "2026-09-12"},
+                        {"field": "new_number", "before": "F-117", "after": "F-<118>"}],
+            "paid": "300.00" if debtor == "consumer" else "0.00",
+            "problem": "below_paid" if debtor == "consumer" else "duplicate"}
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
