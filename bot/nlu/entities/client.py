@@ -263,7 +263,7 @@ def _said(tokens: list[_Token], patterns: ClientPatterns) -> list[tuple[_Token, 
             k = i + 1  # "la boulangerie Petit", "la boulangerie de la gare"
             while k < min(len(tokens) - 1, i + 3) and tokens[k].folded in _CONNECTORS:
                 k += 1
-            named = (k == i + 1 and not _verb_like(tokens[k])) or (
+            named = (k == i + 1 and not _verb_like(tokens[k], patterns)) or (
                 tokens[k].folded not in patterns.common_words | _NEVER | _CONNECTORS)
             j = _name_at(tokens, k, patterns) if named else i
             found.append((token, tokens[j]))
@@ -305,12 +305,14 @@ def _next_to_another_name(tokens: list[_Token], first: _Token, last: _Token, nam
             return True
     after = tokens.index(last) + 1
     return (first == last and first.folded in _TRADES and after < len(tokens)
-            and not _verb_like(tokens[after]))  # "la boulangerie petit": which one?
+            and not _verb_like(tokens[after], patterns))  # « la boulangerie martin »: which?
 
 
-def _verb_like(token: _Token) -> bool:
-    """A small word or an elided pronoun before a verb: "a", "de", "m'a", "n'a"."""
-    return token.folded in _EDGES or ("'" in token.folded and token.raw.islower())
+def _verb_like(token: _Token, patterns: ClientPatterns) -> bool:
+    """A small word, an elided pronoun before a verb ("a", "de", "m'a", "n'a") or an ordinary
+    word typed in lower case ("la boulangerie veut payer": not « Boulangerie Veut »)."""
+    return token.folded in _EDGES or (token.raw.islower() and (
+        "'" in token.folded or token.folded in patterns.common_words))
 
 
 def extract_clients(

@@ -115,6 +115,7 @@ PARTS = ["Cabinet Dentaire Roussel", "Boulangerie de la Gare", "Garage du Centre
         ("rousel a payé", "Cabinet Dentaire Roussel", "rousel"),
         ("le cabinet a payé", "Cabinet Dentaire Roussel", "cabinet"),
         ("l'hôtel a payé", "Hôtel du Port", "l'hôtel"),
+        ("l'hôtel veut payer en 4 fois", "Hôtel du Port", "l'hôtel"),  # « veut »: no name
         ("Martin a payé", "Martin", "Martin"),  # a whole name beats a part of another
     ],
 )
@@ -132,6 +133,7 @@ def test_known_client_named_by_a_part(
         ("Garage Roussel me doit 500 €", "Garage Roussel"),  # another business
         ("Roussel SAS me doit 300 €", "Roussel SAS"),
         ("la boulangerie a payé 100 €", "boulangerie"),  # two boulangeries: which one?
+        ("la boulangerie veut payer en 4 fois", "boulangerie"),  # not « boulangerie veut »
     ],
 )
 def test_a_part_that_names_another_business_or_several(
