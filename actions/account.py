@@ -6,6 +6,7 @@ import base64
 import csv
 import io
 import json
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -26,6 +27,33 @@ def attachment(filename: str, mime_type: str, content: bytes) -> dict[str, str]:
             "base64": base64.b64encode(content).decode("ascii")}
 
 
+_PAUSE = re.compile(r"\b(?:pause|d[ée]sactive|coupe|arr[eê]te|stoppe?|stop|turn off|mute)\b",
+                    re.IGNORECASE)
+_RESUME = re.compile(r"\b(?:r[ée]active|reprends?|remets?|rallume|resume|turn (?:back )?on"
+                     r"|back on)\b", re.IGNORECASE)
+_REMINDERS = re.compile(r"\b(?:rappels?|relances?|notifications?|reminders?|nudges?)\b",
+                        re.IGNORECASE)
+_LANGUAGE = {"en": re.compile(r"\b(?:anglais|english)\b", re.IGNORECASE),
+             "fr": re.compile(r"\b(?:fran[cç]ais|french)\b", re.IGNORECASE)}
+
+
+def said_settings(text: str) -> dict[str, str]:
+    """What a typed settings request asks (« mets les rappels en pause », « réactive les
+    rappels », « passe en anglais »), as the buttons' payloads would."""
+    if text.startswith("/"):
+        return {}
+    said: dict[str, str] = {}
+    if _REMINDERS.search(text):
+        if _RESUME.search(text):
+            said["nudges"] = "resume"
+        elif _PAUSE.search(text):
+            said["nudges"] = "pause"
+    languages = [code for code, words in _LANGUAGE.items() if words.search(text)]
+    if len(languages) == 1:
+        said["language"] = languages[0]
+    return said
+
+
 class ActionSettings(Action):
     def name(self) -> str:
         return "action_settings"
@@ -35,10 +63,13 @@ class ActionSettings(Action):
         ctx = current()
         owner_id = await ctx.owner_id(tracker)
         changes: dict[str, Any] = {}
-        if entity(tracker, "language") in ("fr", "en"):
-            changes["language"] = entity(tracker, "language")
-        if entity(tracker, "nudges") in ("pause", "resume"):
-            changes["nudges_paused"] = entity(tracker, "nudges") == "pause"
+        said = said_settings(str(tracker.latest_message.get("text") or ""))
+        language, nudges = entity(tracker, "language") or said.get("language"), entity(
+            tracker, "nudges") or said.get("nudges")
+        if language in ("fr", "en"):
+            changes["language"] = language
+        if nudges in ("pause", "resume"):
+            changes["nudges_paused"] = nudges == "pause"
 
         def apply(session: Session) -> dict[str, Any]:
             owner = (update_owner_profile(session, owner_id, changes) if changes

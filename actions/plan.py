@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -21,6 +22,8 @@ from domain.calendar import add_months
 from domain.ledger import create_payment_plan
 
 MAX_INSTALMENTS = 24
+_COUNT = re.compile(r"\b(?:en|in)\s+(\d{1,2})\s*(?:fois|mensualit[ée]s|[ée]ch[ée]ances|versements"
+                    r"|instal+ments|payments|times)\b", re.IGNORECASE)
 
 
 def split_amount(total: Decimal, count: int) -> list[Decimal]:
@@ -37,6 +40,16 @@ class ValidatePlanForm(FormValidationAction):
                               tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
         return await client_with_open_invoice(self.name().removeprefix("validate_"), value,
                                               dispatcher, tracker)
+
+    async def extract_instalment_count(self, dispatcher: CollectingDispatcher,
+                                       tracker: Tracker, domain: dict[str, Any]
+                                       ) -> dict[str, Any]:
+        """« il veut payer en 4 fois », « in 3 instalments »: the count, not asked again."""
+        if tracker.get_slot("instalment_count") is not None or tracker.get_slot(
+                "requested_slot"):
+            return {}
+        said = _COUNT.search(str(tracker.latest_message.get("text") or ""))
+        return {"instalment_count": said.group(1)} if said else {}
 
     def validate_instalment_count(self, value: Any, dispatcher: CollectingDispatcher,
                                   tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:

@@ -45,6 +45,17 @@ TASK_ENTITIES = {"amount", "invoice_number", "date"}
 NEW_INVOICE = "add_invoice"
 NEW_INVOICE_ENTITIES = {"amount", "invoice_number"}
 KEEPS_NEW_INVOICE = {"invoice_form", *YIELDING_FORMS}  # a correction there, or handled above
+# Asked for a client, an amount or a date, a message that is plainly something else — a
+# confident intent of another form or command, without the entity asked for (« mets les
+# rappels en pause » at « Pour quel client ? ») — leaves the form too; questions answered
+# in free words or by a button keep whatever is typed.
+LEAVE_FOR = {"settings", "export_data", "forget_me", "snooze", "fix_invoice",
+             "delete_invoice", "payment_plan", "report_dispute", "log_call", "log_promise",
+             "report_payment"}
+LEAVE_CONFIDENCE = 0.85
+ASKED_ENTITY = {"client": "client", "amount": "amount", "promise_amount": "amount",
+                "payment_amount": "amount", "invoice_date": "date", "due_date": "date",
+                "promise_date": "date", "first_instalment": "date"}
 MAX_TITLE = 40  # longer messages are not a button's title typed
 
 
@@ -190,7 +201,8 @@ class Runner:
             await self._leave_for(turn, parse, intent)
             return
         if (turn.active_loop not in KEEPS_NEW_INVOICE and confident and intent == NEW_INVOICE
-                and NEW_INVOICE_ENTITIES <= {e["entity"] for e in parse["entities"]}):
+                and NEW_INVOICE_ENTITIES <= {e["entity"] for e in parse["entities"]}
+                ) or self._elsewhere(turn, parse, intent):
             await self._drop_for(turn, parse, intent)
             return
         candidates = self._candidates(turn, parse, text)
@@ -210,6 +222,14 @@ class Runner:
         await self._submit(turn, str(turn.active_loop))
         del turn.responses[said:]
         await self._follow_rule(turn, parse, intent)
+
+    def _elsewhere(self, turn: Turn, parse: dict[str, Any], intent: str) -> bool:
+        """Whether the message is plainly not this question's answer (see LEAVE_FOR)."""
+        asked = ASKED_ENTITY.get(str(turn.slots.get("requested_slot")))
+        return (asked is not None and intent in LEAVE_FOR
+                and float(parse["intent"]["confidence"]) >= LEAVE_CONFIDENCE
+                and self.domain.intent_actions.get(intent) != turn.active_loop
+                and all(e["entity"] != asked for e in parse["entities"]))
 
     async def _drop_for(self, turn: Turn, parse: dict[str, Any], intent: str) -> None:
         """The form in progress is dropped unrecorded (as « annuler » would, its own words

@@ -113,6 +113,28 @@ def test_a_payment_and_a_promise_of_the_rest_in_one_message(chat: Chat) -> None:
     assert "€250.00 from Dupont SARL" in english and "€1,000.00" in english
 
 
+def test_typed_settings_and_a_plan_count_said_with_the_plan(chat: Chat) -> None:
+    chat.talk("ines2", *NEW_INVOICE)
+    asked = chat.talk("ines2", "Dupont SARL a payé")[0]
+    assert "Quel montant" in asked
+    paused = chat.talk("ines2", "mets les rappels en pause")[0]  # leaves the payment
+    assert "Je laisse de côté le paiement en cours" in paused and "en pause" in paused
+    from domain.ledger import find_owner, unit_of_work
+    from domain.ledger.enums import Channel
+
+    def owner_paused() -> bool:
+        with unit_of_work(chat.assistant.engine, write=False) as session:
+            owner = find_owner(session, Channel.CONSOLE, "ines2")
+            assert owner is not None
+            return bool(owner.nudges_paused)
+
+    assert owner_paused()
+    chat.talk("ines2", "réactive les rappels")
+    assert not owner_paused()
+    plan = chat.talk("ines2", "Dupont SARL veut payer en 4 fois", "15/12/2026")
+    assert "En combien" not in plan[0] and "312,50" in plan[-1]  # 1 250 € in 4
+
+
 def test_voicemail_and_dispute(chat: Chat) -> None:
     chat.talk("sam", *NEW_INVOICE)
     voicemail = chat.talk("sam", "j'ai appelé Dupont SARL", '/log_call{"call_outcome":"voicemail"}')
