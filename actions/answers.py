@@ -12,13 +12,14 @@ from typing import Any
 from rapidfuzz import fuzz, process, utils
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlmodel import Session
 
 from actions.base import say
 from actions.cases import money_text
 from actions.context import current
 from actions.invoices import MAX_CLIENT_NAME, named_client
 from actions.parsing import as_date
-from domain.ledger import clients_with_open_invoices
+from domain.ledger import NotFound, clients_with_open_invoices, get_client, get_invoice
 from domain.ledger.clients import name_key
 from domain.ledger.models import Invoice
 
@@ -140,7 +141,44 @@ def form_slots(domain: dict[str, Any], form: str) -> list[str]:
     return list(domain.get("forms", {}).get(form, {}).get("required_slots", []))
 
 
-class PromiseAnswers:
+# « il m'a promis le solde », « ils ont payé 500 € »: the client spoken of just before.
+_SPOKEN_OF = re.compile(r"\b(?:il|elle|ils|elles|he|she|they)\b", re.IGNORECASE)
+
+
+class ClientSpokenOf:
+    """A form about a client (payment, promise, call, dispute, plan) opened by a message
+    that names none but says « il », « elle », « ils »: the client of the invoice the
+    conversation was last about (slot `invoice_id`, the owner's own), not asked. A plain
+    mixin, not an Action."""
+
+    async def extract_client(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: dict[str, Any]) -> dict[str, Any]:
+        text = str(tracker.latest_message.get("text") or "")
+        if (tracker.get_slot("client") is not None or tracker.get_slot("requested_slot")
+                or text.startswith("/") or not _SPOKEN_OF.search(text)
+                or any(e.get("entity") == "client"
+                       for e in tracker.latest_message.get("entities") or [])):
+            return {}
+        last = tracker.get_slot("invoice_id")
+        if last is None:
+            return {}
+        ctx = current()
+        owner_id = await ctx.owner_id(tracker)
+        name = await ctx.db(lambda session: client_of_invoice(session, owner_id, last),
+                            write=False)
+        return {"client": name} if name else {}
+
+
+def client_of_invoice(session: Session, owner_id: int, invoice_id: object) -> str | None:
+    """The client's name of one of the owner's invoices (None for another owner's id)."""
+    try:
+        invoice = get_invoice(session, owner_id, int(float(str(invoice_id))))
+        return get_client(session, owner_id, invoice.client_id).name
+    except (NotFound, ValueError):
+        return None
+
+
+class PromiseAnswers(ClientSpokenOf):
     """The questions about a promise, shared by the promise form and the call form (a plain
     mixin, not an Action: rasa-sdk registers only the forms that use it)."""
 

@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
-from actions.answers import client_with_open_invoice, form_slots
+from actions.answers import ClientSpokenOf, client_with_open_invoice, form_slots
 from actions.base import say
 from actions.cases import oldest_open_invoice
 from actions.context import current
@@ -20,7 +20,7 @@ from domain.ledger import record_dispute
 MAX_REASON = 500
 
 
-class ValidateDisputeForm(FormValidationAction):
+class ValidateDisputeForm(ClientSpokenOf, FormValidationAction):
     def name(self) -> str:
         return "validate_dispute_form"
 

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from actions.answers import (
     IN_FULL,
+    ClientSpokenOf,
     amount_or_rest,
     amount_said,
     client_with_open_invoice,
@@ -34,7 +35,7 @@ _IN_FULL = re.compile(r"\b(?:tout (?:pay[ée]|r[ée]gl[ée]|vers[ée])|(?:pay[é
                       r"|paid (?:it )?all|paid everything|settled in full)\b", re.IGNORECASE)
 
 
-class ValidatePaymentForm(FormValidationAction):
+class ValidatePaymentForm(ClientSpokenOf, FormValidationAction):
     def name(self) -> str:
         return "validate_payment_form"
 
@@ -114,8 +115,11 @@ class ActionSubmitPayment(Action):
                 "client": client, "number": invoice.number, "amount": str(received),
                 "paid_on": paid_on.isoformat() if paid_on != today else "",
                 "remaining": str(invoice.amount - invoice.paid_amount),
-                "claimable": str(claimable), "others": still_owed(session, owner_id, invoice)}
+                "claimable": str(claimable), "others": still_owed(session, owner_id, invoice),
+                "invoice_id": invoice.id}  # (the conversation is about it now)
 
         template, context = await ctx.db(store)
+        touched = context.pop("invoice_id", None)
         say(dispatcher, tracker, template, context)
-        return [SlotSet(s, None) for s in form_slots(domain, "payment_form")]
+        return [*(SlotSet(s, None) for s in form_slots(domain, "payment_form")),
+                *([SlotSet("invoice_id", float(touched))] if touched else [])]

@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
-from actions.answers import client_with_open_invoice, form_slots
+from actions.answers import ClientSpokenOf, client_with_open_invoice, form_slots
 from actions.base import say
 from actions.cases import oldest_open_invoice
 from actions.context import current
@@ -32,7 +32,7 @@ def split_amount(total: Decimal, count: int) -> list[Decimal]:
     return [share] * (count - 1) + [total - share * (count - 1)]
 
 
-class ValidatePlanForm(FormValidationAction):
+class ValidatePlanForm(ClientSpokenOf, FormValidationAction):
     def name(self) -> str:
         return "validate_plan_form"
 

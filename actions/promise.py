@@ -51,7 +51,7 @@ class ActionSubmitPromise(Action):
         said = tracker.get_slot("promise_amount")
         promised = date.fromisoformat(str(tracker.get_slot("promise_date")))
 
-        def store(session: Session) -> tuple[str, Decimal] | None:
+        def store(session: Session) -> tuple[str, Decimal, int] | None:
             invoice = oldest_open_invoice(session, owner_id, client)
             if invoice is None or invoice.id is None:
                 return None
@@ -62,7 +62,7 @@ class ActionSubmitPromise(Action):
             log_promise(session, owner_id, invoice.id, promised_amount, promised,
                         interaction_id=call.id)
             replan(session, owner_id, invoice.id, tracker)
-            return invoice.number, promised_amount
+            return invoice.number, promised_amount, invoice.id
 
         stored = await ctx.db(store)
         clear = [SlotSet(s, None) for s in form_slots(domain, "promise_form")]
@@ -70,8 +70,8 @@ class ActionSubmitPromise(Action):
             say(dispatcher, tracker, "no_open_invoice", {"client": client},
                 buttons=[("new_invoice", "/add_invoice")])
             return clear
-        number, promised_amount = stored
+        number, promised_amount, invoice_id = stored
         say(dispatcher, tracker, "promise_logged", {
             "client": client, "amount": str(promised_amount), "date": promised.isoformat(),
             "number": number})
-        return clear
+        return [*clear, SlotSet("invoice_id", float(invoice_id))]

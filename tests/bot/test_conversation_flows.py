@@ -135,6 +135,20 @@ def test_typed_settings_and_a_plan_count_said_with_the_plan(chat: Chat) -> None:
     assert "En combien" not in plan[0] and "312,50" in plan[-1]  # 1 250 € in 4
 
 
+def test_il_is_the_client_just_spoken_of(chat: Chat) -> None:
+    asked = chat.talk("noah", "il m'a promis 100 € vendredi")[0]  # nobody spoken of yet
+    assert "Pour quel client" in asked
+    chat.talk("noah", "annuler", *NEW_INVOICE)
+    chat.talk("noah", "facture M-301 Martin 300 € échue le 15/10", "15/09/2026",
+              '/add_invoice{"debtor_kind":"professional"}', '/add_invoice{"merchant":"yes"}',
+              '/add_invoice{"step":"none"}')
+    chat.talk("noah", "Dupont SARL a payé 250 €")  # the conversation is about F-117 now
+    out = chat.talk("noah", "il m'a promis le solde vendredi")[0]
+    assert "Dupont SARL a promis 1\u202f000,00\xa0€ pour le vendredi 27 novembre" in out
+    out = chat.talk("noah", "ils contestent, la porte est rayée")[0]
+    assert "Contestation notée pour la facture F-117 de Dupont SARL" in out
+
+
 def test_voicemail_and_dispute(chat: Chat) -> None:
     chat.talk("sam", *NEW_INVOICE)
     voicemail = chat.talk("sam", "j'ai appelé Dupont SARL", '/log_call{"call_outcome":"voicemail"}')

@@ -1,4 +1,4 @@
-"""Invoice references: "F-117", "FA2024-003", "INV-0042", "facture 117", "n°117", "#117".
+"""Invoice references: "F-117", "M-301", "FA2024-003", "INV-0042", "facture 117", "n°117", "#117".
 
 Codes keep their spelling in upper case ("fa2024-003" -> "FA2024-003"); a number given
 after a cue ("facture 117", "n°117", "#117", "facture 2026-201") is returned as the bare
@@ -16,7 +16,7 @@ EXTRACTOR = "RegexInvoiceNumberExtractor"
 
 _CODE = re.compile(
     r"(?<![\w-])(?P<code>(?:fact|fac|fa|fv|f|inv|in|ft)[-_/ ]?\d+(?:[-_/]\d+)*"
-    r"|[a-z]{2,5}-\d{2,}(?:[-_/]\d+)*)(?![\w/-])"
+    r"|(?:[a-ik-z]|[a-z]{2,5})-\d{2,}(?:[-_/]\d+)*)(?![\w/-])"  # « M-301 », not « J-15 »
 )
 _CUED = re.compile(
     r"(?:\b(?:facture|fact|invoice|inv)\.?\s*(?:n°|no\.?|num(?:ero)?\.?|number|#)?\s*|"

@@ -37,6 +37,8 @@ KNOWN = ["Dupont SARL", "Martin Électricité", "Boulangerie Petit", "Garage Ler
         ("mail à dupont-martin", []),
         ("la facture 2026-201 du 10/09", ["2026-201"]),
         ("facture 2026-", []),
+        ("facture M-301 Martin 300 €", ["M-301"]),  # one letter, then digits
+        ("relance à J-15 de l'échéance", []),  # a countdown, not a reference
     ],
 )
 def test_invoice_numbers(text: str, values: list[str]) -> None:
