@@ -134,9 +134,13 @@ class ActionForgetMe(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
+        if entity(tracker, "confirm") == "no":
+            say(dispatcher, tracker, "nothing_changed")
+            return []
         if entity(tracker, "confirm") != "yes":
             say(dispatcher, tracker, "forget_confirm", {},
-                buttons=[("forget_yes", '/forget_me{"confirm":"yes"}'), ("forget_no", "/cancel")])
+                buttons=[("forget_yes", '/forget_me{"confirm":"yes"}'),
+                         ("forget_no", '/forget_me{"confirm":"no"}')])
             return []
         ctx = current()
         owner_id = await ctx.owner_id(tracker)

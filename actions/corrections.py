@@ -105,6 +105,9 @@ class ActionFixInvoice(Action):
         owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
         if entity(tracker, "confirm") == "yes":
             return await self._apply(dispatcher, tracker, owner_id, today)
+        if entity(tracker, "confirm") == "no":
+            say(dispatcher, tracker, "nothing_changed")
+            return []
 
         def look(session: Session) -> tuple[Invoice | None, dict[str, str], dict[str, str]]:
             invoice, changes = proposed(session, owner_id, tracker)
@@ -126,7 +129,8 @@ class ActionFixInvoice(Action):
         say(dispatcher, tracker, "fix_confirm",
             {"number": invoice.number, "changes": [
                 {"field": k, "before": before[k], "after": v} for k, v in changes.items()]},
-            buttons=[("fix_yes", f"/fix_invoice{payload}"), ("fix_no", "/cancel")])
+            buttons=[("fix_yes", f"/fix_invoice{payload}"),
+                     ("fix_no", f'/fix_invoice{as_json({"invoice": invoice.id, "confirm": "no"})}')])
         return [SlotSet("invoice_id", float(invoice.id or 0))]
 
     async def _apply(self, dispatcher: CollectingDispatcher, tracker: Tracker, owner_id: int,
@@ -170,6 +174,9 @@ class ActionDeleteInvoice(Action):
         ctx = current()
         owner_id = await ctx.owner_id(tracker)
         confirmed = entity(tracker, "confirm") == "yes"
+        if entity(tracker, "confirm") == "no":
+            say(dispatcher, tracker, "nothing_changed")
+            return []
 
         def act(session: Session) -> dict[str, Any] | None:
             invoice = resolve_invoice(session, owner_id, tracker)
@@ -195,5 +202,5 @@ class ActionDeleteInvoice(Action):
             return [SlotSet("invoice_id", None)]
         say(dispatcher, tracker, "delete_confirm", facts, buttons=[
             ("delete_yes", f'/delete_invoice{as_json({"invoice": facts["id"], "confirm": "yes"})}'),
-            ("delete_no", "/cancel")])
+            ("delete_no", f'/delete_invoice{as_json({"invoice": facts["id"], "confirm": "no"})}')])
         return [SlotSet("invoice_id", float(facts["id"]))]

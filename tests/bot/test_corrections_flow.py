@@ -35,6 +35,10 @@ def test_an_amount_and_a_due_date_typed_wrong_are_corrected(chat: Chat) -> None:
     assert "inférieur à ce qui a déjà été payé (300,00\xa0€)" in refused
     assert "Rien n'a été changé" in refused
     assert "Que faut-il corriger sur la facture F-117" in chat.talk("cora", "corriger une facture")[0]
+    no = next(b.payload for r in chat.say("cora", "corrige F-117 : 2 000 €") for b in r.buttons
+              if '"confirm": "no"' in b.payload)
+    assert "rien n'est changé" in chat.talk("cora", no)[0]
+    assert "2\u202f000,00" not in chat.talk("cora", "mes retards")[0]
 
 
 def test_an_invoice_recorded_by_mistake_is_deleted_after_confirmation(chat: Chat) -> None:
@@ -49,6 +53,9 @@ def test_an_invoice_recorded_by_mistake_is_deleted_after_confirmation(chat: Chat
         out = "".join(chat.talk("mallory9", forged))
         assert "F-118" not in out and "400,00" not in out
     assert "F-118" in chat.talk("dina", "mes retards")[0]  # still there
+    keep = next(b.payload for r in chat.say("dina", "supprime la facture F-118") for b in r.buttons
+                if '"confirm": "no"' in b.payload)
+    assert "rien n'est changé" in chat.talk("dina", keep)[0]
     assert "est supprimée" in chat.talk("dina", yes)[0]
     overdue = chat.talk("dina", "mes retards")[0]
     assert "F-118" not in overdue and "F-117" in overdue
