@@ -113,17 +113,33 @@ _REST = re.compile(r"(?:tout|tout le reste|le reste|le solde|la totalit[ée]|tot
                    r"\s*[.!]?", re.IGNORECASE)
 
 
+#: « la moitié », « half »: half of what is left on the invoice.
+HALF = "half"
+_HALF = re.compile(r"(?:(?:la )?moiti[ée]|half(?: of it)?|50 ?%)\s*[.!]?", re.IGNORECASE)
+
+
 def amount_or_rest(slot: str, value: Any, dispatcher: CollectingDispatcher,
                    tracker: Tracker) -> dict[str, Any]:
-    """`amount`, or IN_FULL for « le reste » and the like."""
-    if value == IN_FULL or _REST.fullmatch(str(value or "").strip()):
+    """`amount`, or IN_FULL for « le reste » and the like, HALF for « la moitié »."""
+    if value in (IN_FULL, HALF):
+        return {slot: value}
+    typed = str(value or "").strip()
+    if _REST.fullmatch(typed):
         return {slot: IN_FULL}
+    if _HALF.fullmatch(typed):
+        return {slot: HALF}
     return amount(slot, value, dispatcher, tracker)
 
 
 def amount_said(said: object, invoice: Invoice) -> Decimal:
-    """The amount an answer stands for on `invoice` (IN_FULL: what is left on it)."""
-    return invoice.amount - invoice.paid_amount if said == IN_FULL else Decimal(str(said))
+    """The amount an answer stands for on `invoice` (IN_FULL: what is left on it; HALF:
+    half of it, to the cent)."""
+    left = invoice.amount - invoice.paid_amount
+    if said == IN_FULL:
+        return left
+    if said == HALF:
+        return (left / 2).quantize(Decimal("0.01"))
+    return Decimal(str(said))
 
 
 def amount(slot: str, value: Any, dispatcher: CollectingDispatcher,

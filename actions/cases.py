@@ -370,7 +370,9 @@ _OLDEST_OPEN = orm_select(Invoice, Client).join(
 
 
 def money_text(raw: object) -> Decimal | None:
-    """An amount typed by hand ("1 500", "1500,50 €", "1.500,50") when no entity was found."""
+    """An amount typed by hand ("1 500", "1500,50 €", "1.500,50", "1,800") when no entity
+    was found. As the NLU reads amounts: a lone "," or "." followed by exactly three digits
+    separates thousands ("1,800" is 1 800 €: it was 1,80 €), by one or two a decimal part."""
     if raw is None:
         return None
     text = str(raw).lower().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
@@ -378,7 +380,14 @@ def money_text(raw: object) -> Decimal | None:
     if "," in text and "." in text:
         text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") \
             else text.replace(",", "")
-    text = text.replace(",", ".")
+    else:
+        parts = text.replace(",", ".").split(".")
+        if len(parts) > 1 and all(len(group) == 3 for group in parts[1:]):
+            text = "".join(parts)  # "1,800", "1.250.000": thousands
+        elif len(parts) > 2 or (len(parts) == 2 and len(parts[1]) > 3):
+            return None  # "1..2", "1,2345": not an amount in euros
+        else:
+            text = ".".join(parts)
     try:
         value = Decimal(text)
     except ArithmeticError:

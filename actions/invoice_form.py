@@ -60,7 +60,7 @@ class ValidateInvoiceForm(FormValidationAction):
     def validate_invoice_number(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: dict[str, Any]) -> Slots:
         number = str(value or "").strip()
-        if not 0 < len(number) <= 64:
+        if not 0 < len(number) <= 64 or not any(c.isdigit() for c in number):  # « business »
             say(dispatcher, tracker, "invalid_invoice_number")
             return {"invoice_number": None}
         return {"invoice_number": number}

@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
-from actions.answers import IN_FULL, PromiseAnswers, amount_said, form_slots
+from actions.answers import HALF, IN_FULL, PromiseAnswers, amount_said, form_slots
 from actions.base import say
 from actions.cases import oldest_open_invoice
 from actions.context import current
@@ -26,6 +26,12 @@ _REST_PROMISED = re.compile(r"\b(?:promet|promis|promettent|promised|promises|wi
                             r"|the balance)\b", re.IGNORECASE)
 
 
+# « il paiera la moitié lundi », « he will pay half next week »
+_HALF_PROMISED = re.compile(r"\b(?:promet|promis|paiera|payer|versera|r[ée]glera|pay|promised)"
+                            r"\s+(?:de (?:payer|régler|verser) )?(?:la moiti[ée]|half)\b",
+                            re.IGNORECASE)
+
+
 class ValidatePromiseForm(PromiseAnswers, FormValidationAction):
     def name(self) -> str:
         return "validate_promise_form"
@@ -36,7 +42,9 @@ class ValidatePromiseForm(PromiseAnswers, FormValidationAction):
         if tracker.get_slot("promise_amount") is not None or tracker.get_slot("requested_slot"):
             return {}
         text = str(tracker.latest_message.get("text") or "")
-        return {"promise_amount": IN_FULL} if _REST_PROMISED.search(text) else {}
+        if _REST_PROMISED.search(text):
+            return {"promise_amount": IN_FULL}
+        return {"promise_amount": HALF} if _HALF_PROMISED.search(text) else {}
 
 
 class ActionSubmitPromise(Action):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-_PAID = re.compile(r"\b(?:pay[ée]e?s?|r[ée]gl[ée]e?s?|vers[ée]e?s?|vir[ée]e?s?|paid|settled)\b",
+PAID_WORDS = re.compile(r"\b(?:pay[ée]e?s?|r[ée]gl[ée]e?s?|vers[ée]e?s?|vir[ée]e?s?|paid|settled)\b",
                    re.IGNORECASE)
-_PROMISED = re.compile(r"\b(?:promet|promis|promettent|s'engage|promised|promises)\b",
+PROMISED_WORDS = re.compile(r"\b(?:promet|promis|promettent|s'engage|promised|promises)\b",
                        re.IGNORECASE)
 _JOIN = re.compile(r"\s*(?:[,;]|\bet\b|\bpuis\b|\bmais\b|\band\b|\bbut\b|\bthen\b)\s*",
                    re.IGNORECASE)
@@ -21,8 +21,8 @@ _SUBJECT = re.compile(r"^(?:(?:et|and|puis|then)\s+)?(?:il|elle|ils|elles|on|he|
 def paid_then_promised(text: str) -> tuple[str, str] | None:
     """(the payment, the promise) when a payment is said first and a promise after it,
     joined by « et », « puis », « mais » or a comma; else None."""
-    paid = _PAID.search(text)
-    promised = _PROMISED.search(text, paid.end()) if paid else None
+    paid = PAID_WORDS.search(text)
+    promised = PROMISED_WORDS.search(text, paid.end()) if paid else None
     if paid is None or promised is None:
         return None
     joins = list(_JOIN.finditer(text, paid.end(), promised.start()))

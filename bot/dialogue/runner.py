@@ -18,7 +18,7 @@ from typing import Any
 
 from rasa_sdk.executor import ActionExecutor
 
-from bot.dialogue.compound import paid_then_promised, with_client
+from bot.dialogue.compound import PAID_WORDS, PROMISED_WORDS, paid_then_promised, with_client
 from bot.dialogue.rasa_files import SKIP_PAYLOAD, RasaDomain
 from bot.nlu.parser import NluModel, is_confident
 
@@ -53,6 +53,10 @@ LEAVE_FOR = {"settings", "export_data", "forget_me", "snooze", "fix_invoice",
              "delete_invoice", "payment_plan", "report_dispute", "log_call", "log_promise",
              "report_payment"}
 LEAVE_CONFIDENCE = 0.85
+CROSS_CONFIDENCE = 0.75
+# Words that tell of a payment made or a promise given, whichever form is open.
+EVENT_WORDS = {"report_payment": PAID_WORDS, "log_promise": PROMISED_WORDS}
+EVENT_ANSWERS = {("call_form", "log_promise")}  # « il a promis … »: what the call gave
 ASKED_ENTITY = {"client": "client", "amount": "amount", "promise_amount": "amount",
                 "payment_amount": "amount", "invoice_date": "date", "due_date": "date",
                 "promise_date": "date", "first_instalment": "date"}
@@ -224,11 +228,18 @@ class Runner:
         await self._follow_rule(turn, parse, intent)
 
     def _elsewhere(self, turn: Turn, parse: dict[str, Any], intent: str) -> bool:
-        """Whether the message is plainly not this question's answer (see LEAVE_FOR)."""
+        """Whether the message is plainly not this question's answer (see LEAVE_FOR), or
+        tells of another event than the form's (« he paid 900 today » asked how much was
+        promised: a payment, not a promise of 900 € due today)."""
+        if (intent not in LEAVE_FOR or float(parse["intent"]["confidence"]) < CROSS_CONFIDENCE
+                or self.domain.intent_actions.get(intent) == turn.active_loop):
+            return False
+        told = EVENT_WORDS.get(intent)
+        if (told is not None and (turn.active_loop, intent) not in EVENT_ANSWERS
+                and told.search(str(parse.get("text") or ""))):
+            return True
         asked = ASKED_ENTITY.get(str(turn.slots.get("requested_slot")))
-        return (asked is not None and intent in LEAVE_FOR
-                and float(parse["intent"]["confidence"]) >= LEAVE_CONFIDENCE
-                and self.domain.intent_actions.get(intent) != turn.active_loop
+        return (asked is not None and float(parse["intent"]["confidence"]) >= LEAVE_CONFIDENCE
                 and all(e["entity"] != asked for e in parse["entities"]))
 
     async def _drop_for(self, turn: Turn, parse: dict[str, Any], intent: str) -> None:

@@ -149,6 +149,18 @@ def test_il_is_the_client_just_spoken_of(chat: Chat) -> None:
     assert "Contestation notée pour la facture F-117 de Dupont SARL" in out
 
 
+def test_english_amounts_half_and_a_payment_told_at_a_promise_question(chat: Chat) -> None:
+    out = chat.talk("liam", "new unpaid invoice", "Johnson & Co", "1,800", "J-2026-14",
+                    "2 October 2026", "net 30", "business", "no", "nothing", lang="en")
+    assert "Invoice J-2026-14 — Johnson &amp; Co" in out[-1] and "€1,800.00" in out[-1]
+    out = chat.talk("liam", "Johnson said he will pay half next week", lang="en")[0]
+    assert "promised €900.00 by Monday, 30 November 2026" in out  # half of 1 800 €
+    asked = chat.talk("liam", "Johnson promised something", lang="en")[0]
+    assert "How much" in asked
+    out = chat.talk("liam", "he paid 300 today", lang="en")[0]  # a payment, not a promise
+    assert "with nothing recorded" in out and "Payment recorded: €300.00 from Johnson" in out
+
+
 def test_voicemail_and_dispute(chat: Chat) -> None:
     chat.talk("sam", *NEW_INVOICE)
     voicemail = chat.talk("sam", "j'ai appelé Dupont SARL", '/log_call{"call_outcome":"voicemail"}')

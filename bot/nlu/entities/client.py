@@ -255,7 +255,8 @@ def _said(tokens: list[_Token], patterns: ClientPatterns) -> list[tuple[_Token, 
     i = 0
     while i < len(tokens):
         token, previous = tokens[i], tokens[i - 1] if i else None
-        ordinary = token.folded in patterns.common_words or token.folded in _NEVER
+        ordinary = (token.folded in patterns.common_words or token.folded in _NEVER
+                    or _code_like(token))
         if token.folded in _TRADES and i + 1 == len(tokens) and previous is not None:
             found.append((token, token))  # "où en est la boulangerie ?": which one is asked
             break
@@ -306,6 +307,12 @@ def _next_to_another_name(tokens: list[_Token], first: _Token, last: _Token, nam
     after = tokens.index(last) + 1
     return (first == last and first.folded in _TRADES and after < len(tokens)
             and not _verb_like(tokens[after], patterns))  # « la boulangerie martin »: which?
+
+
+def _code_like(token: _Token) -> bool:
+    """A reference rather than a name: half its characters or more are digits
+    (« J-2026-14 », not « B2B »)."""
+    return 2 * sum(c.isdigit() for c in token.raw) >= len(token.raw)
 
 
 def _verb_like(token: _Token, patterns: ClientPatterns) -> bool:

@@ -16,7 +16,8 @@ EXTRACTOR = "RegexInvoiceNumberExtractor"
 
 _CODE = re.compile(
     r"(?<![\w-])(?P<code>(?:fact|fac|fa|fv|f|inv|in|ft)[-_/ ]?\d+(?:[-_/]\d+)*"
-    r"|(?:[a-ik-z]|[a-z]{2,5})-\d{2,}(?:[-_/]\d+)*)(?![\w/-])"  # « M-301 », not « J-15 »
+    r"|(?:[a-ik-z]|[a-z]{2,5})-\d{2,}(?:[-_/]\d+)*|j-\d{3,}(?:[-_/]\d+)*)(?![\w/-])"
+    # « M-301 », « J-2026-14 », not the countdown « J-15 »
 )
 _CUED = re.compile(
     r"(?:\b(?:facture|fact|invoice|inv)\.?\s*(?:n°|no\.?|num(?:ero)?\.?|number|#)?\s*|"
