@@ -78,6 +78,8 @@ _RECEIPT = re.compile(r"^(paiement |payable |reglement )?(a|des|upon|on|due on) 
 _EOM = re.compile(r"^(?:net |a )?(\d{1,3}) ?(?:j|jrs?|jours?|days?)?,? ?(?:fin de mois|fdm|"
                   r"f\.d\.m\.?|end of month|eom)$|^(?:fin de mois|fdm|eom) ?\+? ?(\d{1,3}) ?"
                   r"(?:j|jours?|days?)?$")
+_EOM_ALONE = re.compile(r"^(?:paiement |payable |reglement |a (?:la )?)?(?:fin de mois|fin du mois"
+                        r"|fdm|end of (?:the )?month|eom)$")
 _DAYS = re.compile(r"^(?:net |a )?(\d{1,3}) ?(?:j|jrs?|jours?|days?)(?: net)?(?: (?:date de|"
                    r"a compter de la date de|a date de|from|after)(?: la)? ?(?:facture|"
                    r"facturation|invoice(?: date)?|emission))?$|^net ?(\d{1,3})$")
@@ -104,6 +106,8 @@ def parse_terms(raw: object) -> Terms:
         return Terms(TermsKind.ON_RECEIPT)
     if _NONE.match(text):
         return Terms(TermsKind.NONE)
+    if _EOM_ALONE.match(text):  # « paiement fin de mois »: the end of the invoice's month
+        return Terms(TermsKind.DAYS_EOM, 0)
     if match := _EOM.match(text):
         return Terms(TermsKind.DAYS_EOM, int(match.group(1) or match.group(2)))
     if match := _DAYS.match(text):

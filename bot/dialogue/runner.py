@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from rapidfuzz import fuzz, process
 from rasa_sdk.executor import ActionExecutor
 
 from bot.dialogue.compound import PAID_WORDS, PROMISED_WORDS, paid_then_promised, with_client
@@ -61,6 +62,7 @@ ASKED_ENTITY = {"client": "client", "amount": "amount", "promise_amount": "amoun
                 "payment_amount": "amount", "invoice_date": "date", "due_date": "date",
                 "promise_date": "date", "first_instalment": "date"}
 MAX_TITLE = 40  # longer messages are not a button's title typed
+TITLE_CLOSE = 85.0  # a typed answer this close to a button's title (rapidfuzz ratio) is it
 
 
 @dataclass
@@ -330,7 +332,13 @@ class Runner:
             rendered = self.render(template, turn.language, {}, buttons)["buttons"]
             titles = self._titles[key] = {_plain(b["title"]): str(b["payload"])
                                           for b in rendered}
-        return titles.get(_plain(text), text)
+        typed = _plain(text)
+        if typed in titles:
+            return titles[typed]
+        # Typed loosely: « je sais pas » for [Je ne sais pas], « profesionnel ».
+        close = process.extractOne(typed, list(titles), scorer=fuzz.ratio,
+                                   score_cutoff=TITLE_CLOSE) if len(typed) >= 4 else None
+        return titles[close[0]] if close else text
 
     def _ask(self, turn: Turn, slot: str) -> None:
         template, buttons = self.domain.ask(slot)

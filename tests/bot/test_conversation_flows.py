@@ -161,6 +161,13 @@ def test_english_amounts_half_and_a_payment_told_at_a_promise_question(chat: Cha
     assert "with nothing recorded" in out and "Payment recorded: €300.00 from Johnson" in out
 
 
+def test_a_button_title_typed_loosely_is_the_button(chat: Chat) -> None:
+    out = chat.talk("yanis", "facture F-7 Garage Leroy 700 € échue le 15/10", "15/09/2026",
+                    "profesionnel", "je sais pas", "un mail")
+    assert "commerçant" in out[2] and "Voici ce que je sais faire" not in out[3]
+    assert "Qu'avez-vous déjà fait" in out[3] and "Facture F-7 — Garage Leroy" in out[4]
+
+
 def test_voicemail_and_dispute(chat: Chat) -> None:
     chat.talk("sam", *NEW_INVOICE)
     voicemail = chat.talk("sam", "j'ai appelé Dupont SARL", '/log_call{"call_outcome":"voicemail"}')
@@ -172,11 +179,11 @@ def test_voicemail_and_dispute(chat: Chat) -> None:
 
 
 def test_the_reason_said_with_the_dispute_is_not_asked(chat: Chat) -> None:
-    chat.talk("zoe", *NEW_INVOICE)
-    out = chat.talk("zoe", "Dupont SARL conteste, il dit que les travaux ne sont pas finis")
+    chat.talk("zelie", *NEW_INVOICE)
+    out = chat.talk("zelie", "Dupont SARL conteste, il dit que les travaux ne sont pas finis")
     assert "Que conteste" not in out[0]
     assert "« les travaux ne sont pas finis »" in out[0] and "suspendues" in out[0]
-    asked = chat.talk("zoe", "facture F-120 Dupont SARL 300 € échue le 15/10", "15/09/2026",
+    asked = chat.talk("zelie", "facture F-120 Dupont SARL 300 € échue le 15/10", "15/09/2026",
                       '/add_invoice{"step":"none"}', "Dupont SARL conteste la facture")[-1]
     assert "Que conteste" in asked  # no reason said: asked
 

@@ -2,7 +2,7 @@
 
 Rules (what counts as an amount):
 1. A number with a currency mark next to it: "€", "EUR", "euro(s)", "balle(s)" (slang for
-   euros), "k€", a "k" suffix ("3,4k" = 3400), or an "e" glued to it ("500e") when the
+   euros), "k€", a "k" suffix ("3,4k" = 3400) or inside ("1k2" = 1200, "2k5" = 2500), or an "e" glued to it ("500e") when the
    number has a decimal part or is at least 100 (so ordinals like "2e versement" stay out).
 2. When the message has no such mark, a bare number counts only right after a money cue
    word ("promis 500", "payé 300", "montant 1250", "il me doit 800"), and never when it
@@ -35,6 +35,8 @@ _CURRENCY_AFTER = (
 _AFTER_AMOUNT = re.compile(
     _BEFORE + r"(?P<number>" + _NUMBER + r")(?P<k>\s?k)?\s?(?P<currency>" + _CURRENCY_AFTER + r")?"
 )
+_K_DIGITS = re.compile(_BEFORE + r"(?P<thousands>\d{1,6})k(?P<rest>\d{1,3})\s?(?:€|eur(?:os?)?\b)?"
+                       r"(?![\w.,])")
 _BEFORE_AMOUNT = re.compile(r"(?:€|\beur\b)\s?(?P<number>" + _NUMBER + r")(?P<k>k)?(?!\w)")
 _BARE = re.compile(_BEFORE + r"(?P<number>" + _NUMBER + r")(?![\w/\-:%€])")
 _CUE = re.compile(
@@ -73,7 +75,13 @@ def format_amount(value: Decimal) -> str:
 
 def _marked(folded: str) -> list[tuple[int, int, Decimal]]:
     found: list[tuple[int, int, Decimal]] = []
+    for match in _K_DIGITS.finditer(folded):  # « 1k2 » = 1 200, « 2k5 » = 2 500
+        thousands, rest = match["thousands"], match["rest"]
+        found.append((match.start(), match.end(), Decimal(int(thousands) * 1000 + int(
+            rest) * 10 ** (3 - len(rest)))))
     for match in _AFTER_AMOUNT.finditer(folded):
+        if any(s < match.end() and match.start() < e for s, e, _ in found):
+            continue
         currency, k = match["currency"], match["k"]
         if currency is None and k is None:
             continue

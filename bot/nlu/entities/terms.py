@@ -14,7 +14,9 @@ _TERMS = re.compile(
     r"\b(?:(?:payable |paiement |reglement )?a |net )?\d{1,3} ?(?:j|jrs?|jours?|days?)\b"
     r"(?: ?(?:fin de mois|fdm|end of month|eom))?|\b(?:paiement |payable )?(?:a|upon|on) "
     r"(?:la )?(?:reception|receipt)\b|\bcomptant\b|\bnet ?\d{1,3}\b|\b\d{1,3} ?(?:j|jours|days)"
-    r" ?(?:fin de mois|fdm)\b")
+    r" ?(?:fin de mois|fdm)\b|\b(?:(?:paiement|payable|reglement) )?(?:a )?(?:fin de mois|fdm)\b")
+# (« fin de mois » alone is the invoicing term, end of the invoice's month; « fin du mois »
+# is a date, the end of this month: « il paiera fin du mois ».)
 # Cue words just before a date, folded (no accents, lower case).
 ISSUED_CUES = re.compile(r"(?:\bdu|\bdatee? du|\bemise? le|\bfaite le|\bdated|\bissued(?: on)?"
                          r"|\bof)\s*$")

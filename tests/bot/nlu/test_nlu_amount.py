@@ -17,6 +17,9 @@ from bot.nlu.entities.amount import extract_amounts, parse_number
         ("1 250€", ["1250.00"]),
         ("1\u202f250,50\u00a0€", ["1250.50"]),
         ("3,4k€", ["3400.00"]),
+        ("1k2", ["1200.00"]),  # was 1 000 €: the digits after the k were dropped
+        ("2k5 €", ["2500.00"]),
+        ("facture de 12k500 euros", ["12500.00"]),
         ("3.4k", ["3400.00"]),
         ("10 k€", ["10000.00"]),
         ("€1,250.50", ["1250.50"]),

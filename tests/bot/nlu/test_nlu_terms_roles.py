@@ -20,6 +20,8 @@ from domain.terms import TermsKind, parse_terms
     # (« dated 1 September, payable in 30 days » had become due on today + 30).
     ("invoice dated 1 September, payable in 30 days", TermsKind.DAYS, 30),
     ("facture du 2 septembre, paiement dans 45 jours", TermsKind.DAYS, 45),
+    ("paiement fin de mois", TermsKind.DAYS_EOM, 0),  # the end of the invoice's month
+    ("fdm", TermsKind.DAYS_EOM, 0),
 ])
 def test_terms_are_found_and_understood_by_the_legal_core(text: str, kind: TermsKind,
                                                           days: int) -> None:
@@ -29,7 +31,8 @@ def test_terms_are_found_and_understood_by_the_legal_core(text: str, kind: Terms
 
 
 @pytest.mark.parametrize("text", ["il paiera dans 10 jours", "en retard depuis 30 jours",
-                                  "rappelle-moi in 3 days", "he will pay in 10 days"])
+                                  "rappelle-moi in 3 days", "he will pay in 10 days",
+                                  "il paiera fin du mois"])  # a date: the end of this month
 def test_a_delay_is_not_a_payment_term(text: str) -> None:
     assert extract_terms(text) == []
 
