@@ -140,6 +140,11 @@ class Runner:
                 parse = self.nlu.parse(text, turn.today, known_clients, "past")
         intent = str(parse["intent"]["name"])
         confident = is_confident(parse)
+        asked_date = turn.active_loop and turn.slots.get("requested_slot") in (
+            *DATE_SLOTS, "first_instalment")  # (there, the question's own check names it)
+        if parse.get("invalid_dates") and not asked_date:  # « échue le 31/02 »: said so
+            self._say(turn, "date_not_real", {
+                "dates": [str(d["text"]) for d in parse["invalid_dates"]][:3]}, [])
         for name in self.domain.mappings:
             turn.slots.setdefault(name, None)
         turn.slots.setdefault("requested_slot", None)

@@ -54,7 +54,8 @@ def sample_context(debtor: str) -> dict[str, Any]:
                         {"field": "issued", "before": "2026-09-15", "after": "2026-09-12"},
                         {"field": "new_number", "before": "F-117", "after": "F-<118>"}],
             "paid": "300.00" if debtor == "consumer" else "0.00",
-            "problem": "below_paid" if debtor == "consumer" else "duplicate"}
+            "problem": "below_paid" if debtor == "consumer" else "duplicate",
+            "dates": ["31/02", "<des>"] if debtor == "consumer" else ["31/02"]}
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

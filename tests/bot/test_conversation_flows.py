@@ -168,6 +168,14 @@ def test_a_button_title_typed_loosely_is_the_button(chat: Chat) -> None:
     assert "Qu'avez-vous déjà fait" in out[3] and "Facture F-7 — Garage Leroy" in out[4]
 
 
+def test_a_date_that_does_not_exist_is_named(chat: Chat) -> None:
+    out = chat.talk("abel", "facture F-2 Dupont SARL 500 € échue le 31/02", "01/02/2026",
+                    "31/02/2026")
+    assert "« 31/02 » : cette date n'existe pas ; je ne l'ai pas gardée." in out[0]
+    assert "Quelle est la date de la facture" in out[0]
+    assert out[2].count("31/02/2026") == 1  # the due-date question names it once
+
+
 def test_voicemail_and_dispute(chat: Chat) -> None:
     chat.talk("sam", *NEW_INVOICE)
     voicemail = chat.talk("sam", "j'ai appelé Dupont SARL", '/log_call{"call_outcome":"voicemail"}')
