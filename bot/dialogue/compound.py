@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-PAID_WORDS = re.compile(r"\b(?:pay[ée]e?s?|r[ée]gl[ée]e?s?|vers[ée]e?s?|vir[ée]e?s?|paid|settled)\b",
-                   re.IGNORECASE)
+PAID_WORDS = re.compile(r"\b(?:pay[ée]e?s?|r[ée]gl[ée]e?s?|vers[ée]e?s?|vir[ée]e?s?|paid"
+                        r"|settled)\b", re.IGNORECASE)
 PROMISED_WORDS = re.compile(r"\b(?:promet|promis|promettent|s'engage|promised|promises)\b",
-                       re.IGNORECASE)
+                            re.IGNORECASE)
 _JOIN = re.compile(r"\s*(?:[,;]|\bet\b|\bpuis\b|\bmais\b|\band\b|\bbut\b|\bthen\b)\s*",
                    re.IGNORECASE)
 _SUBJECT = re.compile(r"^(?:(?:et|and|puis|then)\s+)?(?:il|elle|ils|elles|on|he|she|they)\s+",
