@@ -8,7 +8,6 @@ Each owner's tracker lives in the ledger. Actions run in-process through
 from __future__ import annotations
 
 import base64
-import json
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -16,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from rapidfuzz import fuzz, process
 from rasa_sdk.executor import ActionExecutor
 
+from bot.dialogue.buttons import buttons_of, parse_payload, plain, title_payload
 from bot.dialogue.compound import PAID_WORDS, PROMISED_WORDS, paid_then_promised, with_client
 from bot.dialogue.rasa_files import SKIP_PAYLOAD, RasaDomain
 from bot.nlu.parser import NluModel, is_confident
@@ -62,7 +61,6 @@ ASKED_ENTITY = {"client": "client", "amount": "amount", "promise_amount": "amoun
                 "payment_amount": "amount", "invoice_date": "date", "due_date": "date",
                 "promise_date": "date", "first_instalment": "date"}
 MAX_TITLE = 40  # longer messages are not a button's title typed
-TITLE_CLOSE = 85.0  # a typed answer this close to a button's title (rapidfuzz ratio) is it
 
 
 @dataclass
@@ -95,28 +93,6 @@ class Turn:
 Render = Callable[[str, str, dict[str, Any], Sequence[tuple[str, str]]], dict[str, Any]]
 
 
-def parse_payload(text: str) -> dict[str, Any] | None:
-    """Rasa's button payload `/intent{"entity": "value"}`, or None when malformed."""
-    body = text.strip()[1:]
-    name, _, raw = body.partition("{")
-    if not name.isidentifier():
-        return None
-    try:
-        values = json.loads("{" + raw) if raw else {}
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(values, dict):
-        return None
-    entities = [{"entity": k, "value": v, "start": 0, "end": 0, "extractor": "payload"}
-                for k, v in values.items() if isinstance(v, (str, int, float))]
-    return {"text": text, "intent": {"name": name, "confidence": 1.0}, "entities": entities,
-            "intent_ranking": [{"name": name, "confidence": 1.0}]}
-
-
-def _plain(title: str) -> str:
-    return " ".join(title.casefold().replace("’", "'").split()).rstrip(" .!?")
-
-
 class Runner:
     def __init__(self, domain: RasaDomain, nlu: NluModel, executor: ActionExecutor,
                  render: Render) -> None:
@@ -124,7 +100,13 @@ class Runner:
         self._titles: dict[tuple[str, str], dict[str, str]] = {}  # (slot, language) → payloads
 
     async def handle(self, turn: Turn, text: str, known_clients: Sequence[str]) -> None:
-        text = self._pressed(turn, text)
+        text, replied = self._pressed(turn, text), len(turn.responses)
+        try:
+            await self._handle(turn, text, known_clients)
+        finally:
+            turn.slots["last_buttons"] = buttons_of(turn.responses[replied:])
+
+    async def _handle(self, turn: Turn, text: str, known_clients: Sequence[str]) -> None:
         if not turn.active_loop and not text.startswith("/") and await self._paid_and_promised(
                 turn, text, known_clients):
             return
@@ -326,24 +308,25 @@ class Runner:
 
     def _pressed(self, turn: Turn, text: str) -> str:
         """A button's title typed instead of pressed ("je ne sais pas" under [Je ne sais
-        pas]) is the button's payload: otherwise the NLU may hear something else (help)."""
+        pas]) is the button's payload: otherwise the NLU may hear something else (help). In
+        a form, the question's buttons; outside, those of the last reply (« c'est fait »
+        under a letter's [C'est fait])."""
         requested = turn.slots.get("requested_slot")
-        if not turn.active_loop or not requested or len(text) > MAX_TITLE:
+        if len(text) > MAX_TITLE or text.startswith("/"):
+            return text
+        if not turn.active_loop:
+            last = turn.slots.get("last_buttons")
+            return title_payload(last, text) if isinstance(last, dict) and last else text
+        if not requested:
             return text
         key = (str(requested), turn.language)
         titles = self._titles.get(key)
         if titles is None:
             template, buttons = self.domain.ask(key[0])
             rendered = self.render(template, turn.language, {}, buttons)["buttons"]
-            titles = self._titles[key] = {_plain(b["title"]): str(b["payload"])
+            titles = self._titles[key] = {plain(b["title"]): str(b["payload"])
                                           for b in rendered}
-        typed = _plain(text)
-        if typed in titles:
-            return titles[typed]
-        # Typed loosely: « je sais pas » for [Je ne sais pas], « profesionnel ».
-        close = process.extractOne(typed, list(titles), scorer=fuzz.ratio,
-                                   score_cutoff=TITLE_CLOSE) if len(typed) >= 4 else None
-        return titles[close[0]] if close else text
+        return title_payload(titles, text)
 
     def _ask(self, turn: Turn, slot: str) -> None:
         template, buttons = self.domain.ask(slot)

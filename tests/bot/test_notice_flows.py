@@ -150,6 +150,15 @@ def test_one_formal_notice_for_all_the_client_owes(chat: Chat) -> None:
     assert states[("mallory7", "FM-301")] == InvoiceStatus.OPEN  # another owner's: untouched
 
 
+def test_a_button_title_typed_after_a_reply_is_that_button(chat: Chat) -> None:
+    chat.talk("basile", *NEW_INVOICE)
+    letter = chat.talk("basile", "la mise en demeure pour Dupont SARL")[0]
+    assert "Mise en demeure" in letter or "mise en demeure" in letter
+    done = chat.talk("basile", "c'est fait")[0]  # typed under [C'est fait]
+    assert "C'est noté pour la facture F-117" in done
+    assert "Je n'ai pas bien compris" in chat.talk("basile", "c'est fait")[0]  # one turn only
+
+
 def test_a_clients_formal_notice_nudges_make_one_letter(chat: Chat) -> None:
     """Two invoices of one client reach the formal notice together: one pushed item says
     the letter claims both and carries the other's nudge; its [C'est fait] records both."""
