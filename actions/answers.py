@@ -157,6 +157,16 @@ def form_slots(domain: dict[str, Any], form: str) -> list[str]:
     return list(domain.get("forms", {}).get(form, {}).get("required_slots", []))
 
 
+def opening_words(tracker: Tracker, slot: str) -> str | None:
+    """The words of the message that opens a form (« j'ai appelé Dupont, messagerie »),
+    while `slot` is unfilled and no question has been asked: what an `extract_<slot>` may
+    read there so as not to ask it. None otherwise, and for a button's payload."""
+    if tracker.get_slot(slot) is not None or tracker.get_slot("requested_slot"):
+        return None
+    text = str(tracker.latest_message.get("text") or "")
+    return None if text.startswith("/") else text
+
+
 # « il m'a promis le solde », « ils ont payé 500 € »: the client spoken of just before.
 _SPOKEN_OF = re.compile(r"\b(?:il|elle|ils|elles|he|she|they)\b", re.IGNORECASE)
 
@@ -169,9 +179,8 @@ class ClientSpokenOf:
 
     async def extract_client(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: dict[str, Any]) -> dict[str, Any]:
-        text = str(tracker.latest_message.get("text") or "")
-        if (tracker.get_slot("client") is not None or tracker.get_slot("requested_slot")
-                or text.startswith("/") or not _SPOKEN_OF.search(text)
+        text = opening_words(tracker, "client")
+        if (text is None or not _SPOKEN_OF.search(text)
                 or any(e.get("entity") == "client"
                        for e in tracker.latest_message.get("entities") or [])):
             return {}

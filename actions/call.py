@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
-from actions.answers import PromiseAnswers, amount_said, form_slots
+from actions.answers import PromiseAnswers, amount_said, form_slots, opening_words
 from actions.base import say
 from actions.cases import oldest_open_invoice
 from actions.context import current
@@ -57,10 +57,8 @@ class ValidateCallForm(PromiseAnswers, FormValidationAction):
     async def extract_call_outcome(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                    domain: dict[str, Any]) -> Slots:
         """The outcome said with the call ("…, il m'a promis 500 € vendredi"): not asked."""
-        if tracker.get_slot("call_outcome") is not None or tracker.get_slot("requested_slot"):
-            return {}
-        text = str(tracker.latest_message.get("text") or "")
-        said = None if text.startswith("/") else pick_said(text)
+        text = opening_words(tracker, "call_outcome")
+        said = pick_said(text) if text is not None else None
         return {"call_outcome": said} if said else {}
 
     def validate_call_outcome(self, value: Any, dispatcher: CollectingDispatcher,

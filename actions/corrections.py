@@ -103,9 +103,10 @@ class ActionFixInvoice(Action):
                   domain: dict[str, Any]) -> Events:
         ctx = current()
         owner_id, today = await ctx.owner_id(tracker), ctx.today(tracker)
-        if entity(tracker, "confirm") == "yes":
+        confirm = entity(tracker, "confirm")
+        if confirm == "yes":
             return await self._apply(dispatcher, tracker, owner_id, today)
-        if entity(tracker, "confirm") == "no":
+        if confirm == "no":
             say(dispatcher, tracker, "nothing_changed")
             return []
 
@@ -173,10 +174,11 @@ class ActionDeleteInvoice(Action):
                   domain: dict[str, Any]) -> Events:
         ctx = current()
         owner_id = await ctx.owner_id(tracker)
-        confirmed = entity(tracker, "confirm") == "yes"
-        if entity(tracker, "confirm") == "no":
+        confirm = entity(tracker, "confirm")
+        if confirm == "no":
             say(dispatcher, tracker, "nothing_changed")
             return []
+        confirmed = confirm == "yes"
 
         def act(session: Session) -> dict[str, Any] | None:
             invoice = resolve_invoice(session, owner_id, tracker)

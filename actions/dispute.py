@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
-from actions.answers import ClientSpokenOf, client_with_open_invoice, form_slots
+from actions.answers import ClientSpokenOf, client_with_open_invoice, form_slots, opening_words
 from actions.base import say
 from actions.cases import oldest_open_invoice
 from actions.context import current
@@ -33,9 +33,8 @@ class ValidateDisputeForm(ClientSpokenOf, FormValidationAction):
                                      domain: dict[str, Any]) -> dict[str, Any]:
         """The reason said with the dispute (« Martin conteste, il dit que les travaux ne
         sont pas finis »): not asked again."""
-        if tracker.get_slot("dispute_reason") is not None or tracker.get_slot("requested_slot"):
-            return {}
-        reason = said_reason(str(tracker.latest_message.get("text") or ""))
+        text = opening_words(tracker, "dispute_reason")
+        reason = said_reason(text) if text is not None else None
         return {"dispute_reason": reason} if reason else {}
 
     def validate_dispute_reason(self, value: Any, dispatcher: CollectingDispatcher,
@@ -55,7 +54,7 @@ _NO_REASON = re.compile(r"(?:la|ma|sa|notre|cette|the|my|our)? ?(?:facture|invoi
 def said_reason(text: str) -> str | None:
     """What follows the dispute in the message, when it says why (two words or more, not
     merely « la facture »)."""
-    cue = None if text.startswith("/") else _DISPUTE_CUE.search(text)
+    cue = _DISPUTE_CUE.search(text)
     if cue is None:
         return None
     reason = _REASON_LEAD.sub("", text[cue.end():]).strip()

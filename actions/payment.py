@@ -18,6 +18,7 @@ from actions.answers import (
     amount_said,
     client_with_open_invoice,
     form_slots,
+    opening_words,
 )
 from actions.base import say
 from actions.cases import case_view, oldest_open_invoice
@@ -47,10 +48,8 @@ class ValidatePaymentForm(ClientSpokenOf, FormValidationAction):
     async def extract_payment_amount(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: dict[str, Any]) -> Slots:
         """« Dupont a tout payé », « paid in full »: the rest of the invoice, not asked."""
-        if tracker.get_slot("payment_amount") is not None or tracker.get_slot("requested_slot"):
-            return {}
-        text = str(tracker.latest_message.get("text") or "")
-        return {"payment_amount": IN_FULL} if _IN_FULL.search(text) else {}
+        text = opening_words(tracker, "payment_amount")
+        return {"payment_amount": IN_FULL} if text and _IN_FULL.search(text) else {}
 
     def validate_payment_amount(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: dict[str, Any]) -> Slots:

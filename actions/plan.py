@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
-from actions.answers import ClientSpokenOf, client_with_open_invoice, form_slots
+from actions.answers import ClientSpokenOf, client_with_open_invoice, form_slots, opening_words
 from actions.base import say
 from actions.cases import oldest_open_invoice
 from actions.context import current
@@ -45,10 +45,8 @@ class ValidatePlanForm(ClientSpokenOf, FormValidationAction):
                                        tracker: Tracker, domain: dict[str, Any]
                                        ) -> dict[str, Any]:
         """« il veut payer en 4 fois », « in 3 instalments »: the count, not asked again."""
-        if tracker.get_slot("instalment_count") is not None or tracker.get_slot(
-                "requested_slot"):
-            return {}
-        said = _COUNT.search(str(tracker.latest_message.get("text") or ""))
+        text = opening_words(tracker, "instalment_count")
+        said = _COUNT.search(text) if text is not None else None
         return {"instalment_count": said.group(1)} if said else {}
 
     def validate_instalment_count(self, value: Any, dispatcher: CollectingDispatcher,

@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlmodel import Session
 
-from actions.answers import HALF, IN_FULL, PromiseAnswers, amount_said, form_slots
+from actions.answers import HALF, IN_FULL, PromiseAnswers, amount_said, form_slots, opening_words
 from actions.base import say
 from actions.cases import oldest_open_invoice
 from actions.context import current
@@ -24,8 +24,6 @@ from domain.ledger.enums import ContactChannel, LadderStep, Outcome
 _REST_PROMISED = re.compile(r"\b(?:promet|promis|promettent|promised|promises|will pay)\s+"
                             r"(?:de (?:payer|régler|verser) )?(?:le reste|le solde|the rest"
                             r"|the balance)\b", re.IGNORECASE)
-
-
 # « il paiera la moitié lundi », « he will pay half next week »
 _HALF_PROMISED = re.compile(r"\b(?:promet|promis|paiera|payer|versera|r[ée]glera|pay|promised)"
                             r"\s+(?:de (?:payer|régler|verser) )?(?:la moiti[ée]|half)\b",
@@ -39,9 +37,9 @@ class ValidatePromiseForm(PromiseAnswers, FormValidationAction):
     async def extract_promise_amount(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: dict[str, Any]) -> dict[str, Any]:
         """« promet le reste vendredi »: what is left on the invoice, not asked."""
-        if tracker.get_slot("promise_amount") is not None or tracker.get_slot("requested_slot"):
+        text = opening_words(tracker, "promise_amount")
+        if text is None:
             return {}
-        text = str(tracker.latest_message.get("text") or "")
         if _REST_PROMISED.search(text):
             return {"promise_amount": IN_FULL}
         return {"promise_amount": HALF} if _HALF_PROMISED.search(text) else {}
