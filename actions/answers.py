@@ -17,7 +17,7 @@ from sqlmodel import Session
 from actions.base import say
 from actions.cases import money_text
 from actions.context import current
-from actions.invoices import MAX_CLIENT_NAME, named_client
+from actions.invoices import MAX_CLIENT_NAME, client_of_number, entity, named_client
 from actions.parsing import as_date
 from domain.ledger import NotFound, clients_with_open_invoices, get_client, get_invoice
 from domain.ledger.clients import name_key
@@ -173,23 +173,23 @@ _SPOKEN_OF = re.compile(r"\b(?:il|elle|ils|elles|he|she|they)\b", re.IGNORECASE)
 
 class ClientSpokenOf:
     """A form about a client (payment, promise, call, dispute, plan) opened by a message
-    that names none but says « il », « elle », « ils »: the client of the invoice the
-    conversation was last about (slot `invoice_id`, the owner's own), not asked. A plain
-    mixin, not an Action."""
+    that names none, not asked: the client of the invoice it numbers (« la F-12 est
+    payée »), else, when it says « il », « elle », « ils », the client of the invoice the
+    conversation was last about (slot `invoice_id`, the owner's own). A plain mixin, not
+    an Action."""
 
     async def extract_client(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: dict[str, Any]) -> dict[str, Any]:
         text = opening_words(tracker, "client")
-        if (text is None or not _SPOKEN_OF.search(text)
-                or any(e.get("entity") == "client"
-                       for e in tracker.latest_message.get("entities") or [])):
+        if text is None or entity(tracker, "client"):
             return {}
-        last = tracker.get_slot("invoice_id")
-        if last is None:
+        number, last = entity(tracker, "invoice_number"), tracker.get_slot("invoice_id")
+        if not number and (last is None or not _SPOKEN_OF.search(text)):
             return {}
         ctx = current()
         owner_id = await ctx.owner_id(tracker)
-        name = await ctx.db(lambda session: client_of_invoice(session, owner_id, last),
+        name = await ctx.db(lambda session: client_of_number(session, owner_id, number)
+                            if number else client_of_invoice(session, owner_id, last),
                             write=False)
         return {"client": name} if name else {}
 

@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from actions.answers import PromiseAnswers, amount_said, form_slots, opening_words
 from actions.base import say
-from actions.cases import oldest_open_invoice
 from actions.context import current
+from actions.invoices import form_entity, invoice_about, not_open
 from actions.parsing import pick
 from actions.replan import replan
 from domain.ledger import log_interaction, log_promise, record_dispute
@@ -90,11 +90,12 @@ class ActionSubmitCall(Action):
         client = str(tracker.get_slot("client"))
         outcome = Outcome(str(tracker.get_slot("call_outcome")))
         raw_amount, raw_date = tracker.get_slot("promise_amount"), tracker.get_slot("promise_date")
+        named = form_entity(tracker, "call_form", "invoice_number")
 
-        def store(session: Session) -> tuple[int, str | None] | None:
-            invoice = oldest_open_invoice(session, owner_id, client)
+        def store(session: Session) -> tuple[int, str | None] | dict[str, Any]:
+            invoice = invoice_about(session, owner_id, client, named)
             if invoice is None or invoice.id is None:
-                return None
+                return not_open(session, owner_id, client, named)
             invoice_id, promised = invoice.id, None
             call = log_interaction(session, owner_id, invoice_id, today, ContactChannel.CALL,
                                    outcome, ladder_step=STEP_OF.get(outcome))
@@ -109,8 +110,8 @@ class ActionSubmitCall(Action):
 
         stored = await ctx.db(store)
         clear = [SlotSet(s, None) for s in form_slots(domain, "call_form")]
-        if stored is None:
-            say(dispatcher, tracker, "no_open_invoice", {"client": client},
+        if isinstance(stored, dict):
+            say(dispatcher, tracker, "no_open_invoice", stored,
                 buttons=[("new_invoice", "/add_invoice")])
             return clear
         follow = {Outcome.PROMISE: ("recap_email", "recap_email"),

@@ -12,8 +12,8 @@ from sqlmodel import Session
 
 from actions.answers import ClientSpokenOf, client_with_open_invoice, form_slots, opening_words
 from actions.base import say
-from actions.cases import oldest_open_invoice
 from actions.context import current
+from actions.invoices import form_entity, invoice_about, not_open
 from actions.replan import replan
 from domain.ledger import record_dispute
 
@@ -77,19 +77,20 @@ class ActionSubmitDispute(Action):
         ctx = current()
         owner_id = await ctx.owner_id(tracker)
         client, reason = str(tracker.get_slot("client")), str(tracker.get_slot("dispute_reason"))
+        named = form_entity(tracker, "dispute_form", "invoice_number")
 
-        def store(session: Session) -> tuple[int, str] | None:
-            invoice = oldest_open_invoice(session, owner_id, client)
+        def store(session: Session) -> tuple[int, str] | dict[str, Any]:
+            invoice = invoice_about(session, owner_id, client, named)
             if invoice is None or invoice.id is None:
-                return None
+                return not_open(session, owner_id, client, named)
             record_dispute(session, owner_id, invoice.id, reason)
             replan(session, owner_id, invoice.id, tracker)
             return invoice.id, invoice.number
 
         found = await ctx.db(store)
         clear = [SlotSet(s, None) for s in form_slots(domain, "dispute_form")]
-        if found is None:
-            say(dispatcher, tracker, "no_open_invoice", {"client": client})
+        if isinstance(found, dict):
+            say(dispatcher, tracker, "no_open_invoice", found)
             return clear
         invoice_id, number = found
         say(dispatcher, tracker, "dispute_logged", {"client": client, "number": number,

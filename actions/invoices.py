@@ -11,9 +11,11 @@ from domain.ledger import (
     NotFound,
     find_client_by_name,
     find_invoice_by_number,
+    get_client,
     get_invoice,
     list_invoices,
 )
+from domain.ledger.clients import name_key
 from domain.ledger.models import Invoice
 from domain.ledger.views import OPEN_STATUSES
 
@@ -93,3 +95,56 @@ def resolve_invoice(session: Session, owner_id: int, tracker: Tracker) -> Invoic
         except NotFound:
             return None
     return None
+
+
+def invoice_about(session: Session, owner_id: int, client: str, number: object
+                  ) -> Invoice | None:
+    """The invoice a payment, promise, call, dispute or plan about `client` is about: the
+    one the owner named by its number (`number`), when it is an unpaid invoice of that
+    client — None when it is not: another one is never taken in its place — else the
+    client's unpaid invoice due first."""
+    from actions.cases import oldest_open_invoice
+
+    if not number:
+        return oldest_open_invoice(session, owner_id, client)
+    key = name_key(client)
+    for invoice in numbered(session, owner_id, number):
+        if invoice.status in OPEN_STATUSES and get_client(
+                session, owner_id, invoice.client_id).name_key == key:
+            return invoice
+    return None
+
+
+def numbered(session: Session, owner_id: int, number: object) -> list[Invoice]:
+    """The owner's invoices numbered `number` as typed, else as its capitals (« f-12 »)."""
+    said = str(number).strip()
+    return (find_invoice_by_number(session, owner_id, said)
+            or (find_invoice_by_number(session, owner_id, said.upper())
+                if said.upper() != said else []))
+
+
+def open_numbers(session: Session, owner_id: int, client: str) -> list[str]:
+    """The numbers of the client's unpaid invoices, the one due first first."""
+    found = find_client_by_name(session, owner_id, client)
+    if found is None or found.id is None:
+        return []
+    return [i.number for i in list_invoices(session, owner_id, statuses=OPEN_STATUSES,
+                                            client_id=found.id)]
+
+
+def client_of_number(session: Session, owner_id: int, number: object) -> str | None:
+    """The client's name of the owner's invoice numbered `number`, when one client has
+    an invoice with that number."""
+    found = {i.client_id for i in numbered(session, owner_id, number)}
+    if len(found) != 1:
+        return None
+    return get_client(session, owner_id, found.pop()).name
+
+
+def not_open(session: Session, owner_id: int, client: str, number: object) -> dict[str, Any]:
+    """What `no_open_invoice` says when `invoice_about` found nothing: the client, and the
+    number named with the client's unpaid ones, if a number was named."""
+    if not number:
+        return {"client": client}
+    return {"client": client, "number": str(number),
+            "open_numbers": open_numbers(session, owner_id, client)}

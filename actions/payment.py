@@ -1,4 +1,5 @@
-"""The payment form: "Dupont a payé 500 €" — full or partial payment of the oldest invoice."""
+"""The payment form: "Dupont a payé 500 €" — full or partial payment of the invoice named,
+else of the client's invoice due first."""
 
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ from actions.answers import (
     opening_words,
 )
 from actions.base import say
-from actions.cases import case_view, oldest_open_invoice
+from actions.cases import case_view
 from actions.context import current
-from actions.invoices import form_entity
+from actions.invoices import form_entity, invoice_about, not_open
 from actions.replan import replan
 from domain.ledger import InvalidAmount, list_invoices, record_payment
 from domain.ledger.enums import CLOSED_STATUSES
@@ -93,11 +94,12 @@ class ActionSubmitPayment(Action):
         client = str(tracker.get_slot("client"))
         said = str(tracker.get_slot("payment_amount"))
         stated = stated_day(tracker)
+        named = form_entity(tracker, "payment_form", "invoice_number")
 
         def store(session: Session) -> tuple[str, dict[str, Any]]:
-            invoice = oldest_open_invoice(session, owner_id, client)
+            invoice = invoice_about(session, owner_id, client, named)
             if invoice is None or invoice.id is None:
-                return "no_open_invoice", {"client": client}
+                return "no_open_invoice", not_open(session, owner_id, client, named)
             received = amount_said(said, invoice)
             paid_on = payment_day(stated, today, invoice.invoice_date)
             try:

@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 from actions.answers import ClientSpokenOf, client_with_open_invoice, form_slots, opening_words
 from actions.base import say
-from actions.cases import oldest_open_invoice
 from actions.context import current
+from actions.invoices import form_entity, invoice_about, not_open
 from actions.parsing import as_date
 from actions.replan import replan
 from domain.calendar import add_months
@@ -77,11 +77,12 @@ class ActionSubmitPlan(Action):
         client = str(tracker.get_slot("client"))
         count = int(str(tracker.get_slot("instalment_count")))
         first = date.fromisoformat(str(tracker.get_slot("first_instalment")))
+        named = form_entity(tracker, "plan_form", "invoice_number")
 
-        def store(session: Session) -> tuple[str, list[tuple[date, Decimal]]] | None:
-            invoice = oldest_open_invoice(session, owner_id, client)
+        def store(session: Session) -> tuple[str, list[tuple[date, Decimal]]] | dict[str, Any]:
+            invoice = invoice_about(session, owner_id, client, named)
             if invoice is None or invoice.id is None:
-                return None
+                return not_open(session, owner_id, client, named)
             parts = split_amount(invoice.amount - invoice.paid_amount, count)
             schedule = [(add_months(first, i), part) for i, part in enumerate(parts)]
             create_payment_plan(session, owner_id, invoice.id or 0, schedule)
@@ -90,8 +91,8 @@ class ActionSubmitPlan(Action):
 
         found = await ctx.db(store)
         clear = [SlotSet(s, None) for s in form_slots(domain, "plan_form")]
-        if found is None:
-            say(dispatcher, tracker, "no_open_invoice", {"client": client})
+        if isinstance(found, dict):
+            say(dispatcher, tracker, "no_open_invoice", found)
             return clear
         number, schedule = found
         say(dispatcher, tracker, "plan_logged", {

@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 from actions.answers import HALF, IN_FULL, PromiseAnswers, amount_said, form_slots, opening_words
 from actions.base import say
-from actions.cases import oldest_open_invoice
 from actions.context import current
+from actions.invoices import form_entity, invoice_about, not_open
 from actions.replan import replan
 from domain.ledger import log_interaction, log_promise
 from domain.ledger.enums import ContactChannel, LadderStep, Outcome
@@ -56,11 +56,12 @@ class ActionSubmitPromise(Action):
         client = str(tracker.get_slot("client"))
         said = tracker.get_slot("promise_amount")
         promised = date.fromisoformat(str(tracker.get_slot("promise_date")))
+        named = form_entity(tracker, "promise_form", "invoice_number")
 
-        def store(session: Session) -> tuple[str, Decimal, int] | None:
-            invoice = oldest_open_invoice(session, owner_id, client)
+        def store(session: Session) -> tuple[str, Decimal, int] | dict[str, Any]:
+            invoice = invoice_about(session, owner_id, client, named)
             if invoice is None or invoice.id is None:
-                return None
+                return not_open(session, owner_id, client, named)
             promised_amount = amount_said(said, invoice)
             call = log_interaction(session, owner_id, invoice.id, today,
                                    ContactChannel.CALL, Outcome.PROMISE,
@@ -72,8 +73,8 @@ class ActionSubmitPromise(Action):
 
         stored = await ctx.db(store)
         clear = [SlotSet(s, None) for s in form_slots(domain, "promise_form")]
-        if stored is None:
-            say(dispatcher, tracker, "no_open_invoice", {"client": client},
+        if isinstance(stored, dict):
+            say(dispatcher, tracker, "no_open_invoice", stored,
                 buttons=[("new_invoice", "/add_invoice")])
             return clear
         number, promised_amount, invoice_id = stored

@@ -49,6 +49,7 @@ def sample_context(debtor: str) -> dict[str, Any]:
             "similar": debtor == "professional", "in_form": debtor == "consumer",
             "also": ["F-<118>"] if debtor == "consumer" else [], "form": "payment_form",
             "others": [{"number": "F-<118>", "remaining": "300.00"}],
+            "open_numbers": ["F-<118>", "F-119"],
             "changes": [{"field": "amount", "before": "1250.00", "after": "1350.00"},
                         {"field": "due", "before": "2026-10-15", "after": "2026-10-30"},
                         {"field": "issued", "before": "2026-09-15", "after": "2026-09-12"},

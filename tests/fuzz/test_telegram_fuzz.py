@@ -117,8 +117,11 @@ def test_forged_ids_never_cross_owners(assistant: Assistant) -> None:
     assert errors == []
     seen += [p["text"] for p in request.sent("sendMessage")]
     seen += [p.get("text", "") for p in request.sent("answerCallbackQuery")]
+    # « F-900 payée » typed by B is echoed back in the refusal (« La facture F-900 n'est pas
+    # une facture impayée de … : je n'ai rien enregistré »): B's own words, not A's data.
+    echoed = "La facture F-900 n'est pas une facture impayée de"
     leaks = [t for t in seen if "Zyxwv" in t or "7\u202f777" in t or "7 777" in t
-             or "F-900" in t]
+             or ("F-900" in t and not (t.startswith(echoed) and t.count("F-900") == 1))]
     assert leaks == []
     assert _owner_rows(assistant, "6001") == before
 

@@ -1,0 +1,83 @@
+"""A payment, promise, call, dispute or plan said about an invoice by its number goes to that
+invoice, not to the client's invoice due first; a number that is not one of the client's
+unpaid invoices records nothing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from conftest import Chat
+
+NEW_INVOICES = ("facture F-117 Dupont SARL 1 250 € échue le 15/10", "15/09/2026",
+                '/add_invoice{"debtor_kind":"professional"}', '/add_invoice{"merchant":"yes"}',
+                '/add_invoice{"step":"none"}',
+                "facture F-119 Dupont SARL 900 € échue le 30/10", "30/09/2026",
+                '/add_invoice{"step":"none"}')
+
+
+def test_a_payment_goes_to_the_invoice_named(chat: Chat) -> None:
+    chat.talk("ines", *NEW_INVOICES)
+    out = chat.talk("ines", "Dupont SARL a payé 900 € pour la facture F-119")[0]
+    assert "900,00\xa0€ de Dupont SARL sur la facture F-119. Facture soldée" in out
+    assert "Dupont SARL doit encore : F-117 (1\u202f250,00\xa0€)." in out
+    out = chat.talk("ines", "Dupont SARL a payé 250 €")[0]  # none named: the one due first
+    assert "250,00\xa0€ de Dupont SARL sur la facture F-117" in out
+
+
+def test_the_number_alone_names_the_client(chat: Chat) -> None:
+    chat.talk("ivan", *NEW_INVOICES)
+    out = chat.talk("ivan", "la f-119 a été réglée en totalité")[0]  # no client, lower case
+    assert "Pour quel client" not in out
+    assert "900,00\xa0€ de Dupont SARL sur la facture F-119. Facture soldée" in out
+    out = chat.talk("ivan", "F-117 : ils promettent 1 250 € lundi")[0]
+    assert "Dupont SARL a promis 1\u202f250,00\xa0€ pour le lundi 30 novembre 2026" in out
+    assert "F-117" in out
+
+
+def test_a_promise_and_a_dispute_about_the_invoice_named(chat: Chat) -> None:
+    chat.talk("iris", *NEW_INVOICES)
+    out = chat.talk("iris", "Dupont SARL m'a promis 900 € vendredi pour la F-119")[0]
+    assert "900,00\xa0€ pour le vendredi 27 novembre 2026" in out and "F-119" in out
+    out = chat.talk("iris", "Dupont SARL conteste la facture F-119, il dit que le travail "
+                            "n'est pas fini")[0]
+    assert "F-119" in out and "F-117" not in out
+
+
+def test_a_number_that_is_not_an_unpaid_invoice_of_the_client_records_nothing(
+        chat: Chat) -> None:
+    chat.talk("igor", *NEW_INVOICES)
+    chat.talk("igor", "facture MT-307 Garage Martin 300 € échue le 01/11", "01/10/2026",
+              '/add_invoice{"debtor_kind":"professional"}', '/add_invoice{"merchant":"yes"}',
+              '/add_invoice{"step":"none"}')
+    out = chat.talk("igor", "Dupont SARL a payé 300 € pour la facture MT-307")[0]
+    assert ("La facture MT-307 n'est pas une facture impayée de « Dupont SARL » : je n'ai rien "
+            "enregistré. Ses factures impayées : F-117, F-119.") in out
+    out = chat.talk("igor", "Dupont SARL a payé 100 € facture F-404")[0]
+    assert "La facture F-404 n'est pas une facture impayée" in out
+    chat.talk("igor", "Dupont SARL a payé 900 € facture F-119")
+    out = chat.talk("igor", "Dupont SARL a payé 10 € facture F-119")[0]  # settled already
+    assert "La facture F-119 n'est pas une facture impayée" in out
+    assert "Ses factures impayées : F-117." in out
+    overdue = chat.talk("igor", "mes retards")[0]
+    assert "1\u202f250,00" in overdue and "300,00" in overdue  # nothing paid on F-117, MT-307
+
+
+def test_another_owners_invoice_number_names_nothing(chat: Chat) -> None:
+    chat.talk("jade", "facture Z-501 Boulangerie Jade 700 € échue le 01/10", "01/09/2026",
+              '/add_invoice{"debtor_kind":"professional"}', '/add_invoice{"merchant":"yes"}',
+              '/add_invoice{"step":"none"}')
+    chat.talk("joel", *NEW_INVOICES)
+    out = chat.talk("joel", "la Z-501 est payée")[0]
+    assert "Boulangerie Jade" not in out and "Pour quel client" in out
+
+
+def test_english_the_invoice_named(chat: Chat) -> None:
+    chat.talk("ivy", *NEW_INVOICES[:1], "15/09/2026", '/add_invoice{"debtor_kind":"professional"}',
+              '/add_invoice{"merchant":"yes"}', '/add_invoice{"step":"none"}',
+              "new unpaid invoice F-119 for Dupont SARL 900 € overdue since 30/10", "30/09/2026",
+              '/add_invoice{"step":"none"}', lang="en")
+    out = chat.talk("ivy", "Dupont SARL paid 900 EUR for invoice F-119", lang="en")[0]
+    assert "€900.00 from Dupont SARL" in out and "F-119" in out
+    out = chat.talk("ivy", "Dupont SARL paid 50 EUR for invoice F-404", lang="en")[0]
+    assert 'Invoice F-404 is not an unpaid invoice of "Dupont SARL": nothing was recorded.' in out
