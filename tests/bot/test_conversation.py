@@ -87,3 +87,20 @@ def test_the_overdue_list_follows_a_payment_the_same_day(chat: Chat) -> None:
         out[6].replace("\u202f", " ").replace("\xa0", " "))
     # 300 € paid: 18,01 € of penalties first (C. civ. 1343-1), then principal
     assert "réclamable : 758,01" in out[7] and "pénalités : 0,00" in out[7]
+
+
+def test_relance_said_to_the_bot_gives_the_wording(chat: Chat) -> None:
+    """« relance Lebrun » asks the bot for the chase (the next step's wording); « j'ai relancé
+    Lebrun ce matin » reports one. Both read the same once accents are gone."""
+    chat.talk("fanny", "facture F-31 Lebrun 800 € echue le 15/10", "15/09/2026",
+              '/add_invoice{"debtor_kind":"professional"}', "oui", '/add_invoice{"step":"none"}')
+    asked = chat.talk("fanny", "relance Lebrun")[0]
+    assert "Comment s'est passé" not in asked
+    assert "Lebrun" in asked and "F-31" in asked and "Bonjour" in asked  # the script to say
+    told = chat.talk("fanny", "j'ai relancé Lebrun ce matin")[0]
+    assert "Comment s'est passé" in told
+    english = chat.talk("fanny-en", "new unpaid invoice F-32 for Lebrun €800 overdue since 15/10",
+                        "15/09/2026", '/add_invoice{"debtor_kind":"professional"}',
+                        '/add_invoice{"merchant":"yes"}', '/add_invoice{"step":"none"}',
+                        "chase Lebrun", lang="en")[-1]
+    assert "How did the call go" not in english and "F-32" in english
