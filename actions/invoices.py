@@ -123,13 +123,17 @@ def numbered(session: Session, owner_id: int, number: object) -> list[Invoice]:
                 if said.upper() != said else []))
 
 
-def open_numbers(session: Session, owner_id: int, client: str) -> list[str]:
-    """The numbers of the client's unpaid invoices, the one due first first."""
+def open_invoices(session: Session, owner_id: int, client: str) -> list[Invoice]:
+    """The client's unpaid invoices, the one due first first."""
     found = find_client_by_name(session, owner_id, client)
     if found is None or found.id is None:
         return []
-    return [i.number for i in list_invoices(session, owner_id, statuses=OPEN_STATUSES,
-                                            client_id=found.id)]
+    return list_invoices(session, owner_id, statuses=OPEN_STATUSES, client_id=found.id)
+
+
+def open_numbers(session: Session, owner_id: int, client: str) -> list[str]:
+    """The numbers of the client's unpaid invoices, the one due first first."""
+    return [i.number for i in open_invoices(session, owner_id, client)]
 
 
 def client_of_number(session: Session, owner_id: int, number: object) -> str | None:

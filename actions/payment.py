@@ -17,6 +17,7 @@ from actions.answers import (
     ClientSpokenOf,
     amount_or_rest,
     amount_said,
+    as_json,
     client_with_open_invoice,
     form_slots,
     opening_words,
@@ -24,7 +25,7 @@ from actions.answers import (
 from actions.base import say
 from actions.cases import case_view
 from actions.context import current
-from actions.invoices import form_entity, invoice_about, not_open
+from actions.invoices import form_entity, invoice_about, not_open, open_invoices
 from actions.replan import replan
 from domain.ledger import InvalidAmount, list_invoices, record_payment
 from domain.ledger.enums import CLOSED_STATUSES
@@ -83,6 +84,24 @@ def still_owed(session: Session, owner_id: int, invoice: Invoice) -> list[dict[s
             if i.status not in CLOSED_STATUSES and i.id != invoice.id]
 
 
+ALL = "*"  # the invoice number of a button that means all the client's unpaid invoices
+MAX_INVOICE_CHOICES = 4  # buttons paid_invoice_1 … paid_invoice_4, then paid_all
+
+
+def which_paid_buttons(client: str, numbers: list[str], stated: date | None
+                       ) -> list[tuple[str, str]]:
+    """« Tout payé » said of a client with several unpaid invoices: a button per invoice
+    (paid in full), then one for all of them; each starts the payment again, answered."""
+    day = {"date": stated.isoformat()} if stated else {}
+
+    def payload(number: str) -> str:
+        return "/report_payment" + as_json({"client": client, "amount": IN_FULL,
+                                            "invoice_number": number, **day})
+
+    return [*((f"paid_invoice_{k}", payload(n)) for k, n in enumerate(numbers, start=1)),
+            ("paid_all", payload(ALL))]
+
+
 class ActionSubmitPayment(Action):
     def name(self) -> str:
         return "action_submit_payment"
@@ -97,6 +116,17 @@ class ActionSubmitPayment(Action):
         named = form_entity(tracker, "payment_form", "invoice_number")
 
         def store(session: Session) -> tuple[str, dict[str, Any]]:
+            if said == IN_FULL and named in (None, "", ALL):
+                unpaid = open_invoices(session, owner_id, client)
+                if named == ALL:  # (pressed again once all is paid: nothing left)
+                    return settle_all(session, unpaid) if unpaid else (
+                        "no_open_invoice", {"client": client})
+                if len(unpaid) > 1:  # « il a tout payé »: all of them, or one?
+                    return "which_paid", {"client": client, "unpaid": [
+                        {"number": i.number, "remaining": str(i.amount - i.paid_amount)}
+                        for i in unpaid[:MAX_INVOICE_CHOICES]],
+                        "total": str(sum(i.amount - i.paid_amount for i in unpaid)),
+                        "more": len(unpaid) - MAX_INVOICE_CHOICES}
             invoice = invoice_about(session, owner_id, client, named)
             if invoice is None or invoice.id is None:
                 return "no_open_invoice", not_open(session, owner_id, client, named)
@@ -119,8 +149,24 @@ class ActionSubmitPayment(Action):
                 "claimable": str(claimable), "others": still_owed(session, owner_id, invoice),
                 "invoice_id": invoice.id}  # (the conversation is about it now)
 
+        def settle_all(session: Session, unpaid: list[Invoice]) -> tuple[str, dict[str, Any]]:
+            """Each of the client's unpaid invoices paid in full, the day said, if any."""
+            paid = []
+            for invoice in unpaid:
+                received = invoice.amount - invoice.paid_amount
+                record_payment(session, owner_id, invoice.id or 0, received,
+                               payment_day(stated, today, invoice.invoice_date))
+                replan(session, owner_id, invoice.id or 0, tracker)
+                paid.append({"number": invoice.number, "amount": str(received)})
+            return "payments_logged", {"client": client, "payments": paid,
+                                       "invoice_id": unpaid[0].id}
+
         template, context = await ctx.db(store)
         touched = context.pop("invoice_id", None)
+        if template == "which_paid":
+            say(dispatcher, tracker, template, context, buttons=which_paid_buttons(
+                client, [i["number"] for i in context["unpaid"]], stated))
+            return [SlotSet(s, None) for s in form_slots(domain, "payment_form")]
         say(dispatcher, tracker, template, context)
         return [*(SlotSet(s, None) for s in form_slots(domain, "payment_form")),
                 *([SlotSet("invoice_id", float(touched))] if touched else [])]

@@ -80,9 +80,14 @@ def test_paid_in_full_and_a_new_invoice_typed_at_another_question(chat: Chat) ->
     chat.talk("lucas", *NEW_INVOICE)
     chat.talk("lucas", "facture F-119 Dupont SARL 900 € échue le 15/10", "15/09/2026",
               '/add_invoice{"step":"none"}')
-    out = chat.talk("lucas", "Dupont SARL a tout payé")[0]  # not asked how much
+    [asked] = chat.say("lucas", "Dupont SARL a tout payé")  # not asked how much, but which
+    assert "Dupont SARL a 2 factures impayées, 2\u202f150,00\xa0€ en tout" in asked.text
+    assert "Je n'ai encore rien enregistré" in asked.text
+    assert [b.title for b in asked.buttons] == ["Facture n° 1", "Facture n° 2",
+                                                "Toutes les factures"]
+    out = chat.talk("lucas", asked.buttons[0].payload)[0]  # F-117 only
     assert "1\u202f250,00\xa0€ de Dupont SARL sur la facture F-117. Facture soldée" in out
-    assert "Dupont SARL doit encore : F-119 (900,00\xa0€)." in out  # the oldest one only
+    assert "Dupont SARL doit encore : F-119 (900,00\xa0€)." in out
     asked = chat.talk("lucas", "Dupont SARL a payé")[0]
     assert "Quel montant" in asked
     out = chat.talk("lucas", "facture numéro 14 pour monsieur Lebrun 1 200 euros échue le "

@@ -81,3 +81,31 @@ def test_english_the_invoice_named(chat: Chat) -> None:
     assert "€900.00 from Dupont SARL" in out and "F-119" in out
     out = chat.talk("ivy", "Dupont SARL paid 50 EUR for invoice F-404", lang="en")[0]
     assert 'Invoice F-404 is not an unpaid invoice of "Dupont SARL": nothing was recorded.' in out
+
+
+def test_paid_everything_asks_which_then_settles_all(chat: Chat) -> None:
+    chat.talk("isa", *NEW_INVOICES)
+    [asked] = chat.say("isa", "Dupont SARL a tout payé hier")
+    assert "1. F-117 — reste 1\u202f250,00\xa0€" in asked.text
+    assert "2. F-119 — reste 900,00\xa0€" in asked.text
+    assert "Je n'ai encore rien enregistré" in asked.text
+    out = chat.talk("isa", asked.buttons[-1].payload)[0]  # « Toutes les factures »
+    assert ("Paiements enregistrés pour Dupont SARL : F-117 (1\u202f250,00\xa0€), "
+            "F-119 (900,00\xa0€). Toutes ses factures sont soldées") in out
+    assert "F-11" not in chat.talk("isa", "mes retards")[0]
+    out = chat.talk("isa", asked.buttons[-1].payload)[0]  # pressed again: nothing left
+    assert "pas de facture ouverte" in out
+    # one invoice only: no question
+    chat.talk("isa", "facture F-120 Dupont SARL 400 € échue le 01/11", "01/10/2026",
+              '/add_invoice{"step":"none"}')
+    out = chat.talk("isa", "Dupont SARL a tout payé")[0]
+    assert "400,00\xa0€ de Dupont SARL sur la facture F-120. Facture soldée" in out
+
+
+def test_paid_everything_in_english(chat: Chat) -> None:
+    chat.talk("isaac", *NEW_INVOICES, lang="en")
+    [asked] = chat.say("isaac", "Dupont SARL paid everything", lang="en")
+    assert "Dupont SARL has 2 unpaid invoices, €2,150.00 in all" in asked.text
+    assert [b.title for b in asked.buttons] == ["Invoice #1", "Invoice #2", "All of them"]
+    out = chat.talk("isaac", asked.buttons[1].payload, lang="en")[0]
+    assert "€900.00 from Dupont SARL on invoice F-119" in out
