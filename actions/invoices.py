@@ -7,6 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from sqlmodel import Session
 
+from actions.cases import oldest_open_invoice
 from domain.ledger import (
     NotFound,
     find_client_by_name,
@@ -103,8 +104,6 @@ def invoice_about(session: Session, owner_id: int, client: str, number: object
     one the owner named by its number (`number`), when it is an unpaid invoice of that
     client — None when it is not: another one is never taken in its place — else the
     client's unpaid invoice due first."""
-    from actions.cases import oldest_open_invoice
-
     if not number:
         return oldest_open_invoice(session, owner_id, client)
     key = name_key(client)
