@@ -17,7 +17,13 @@ from sqlmodel import Session
 from actions.base import say
 from actions.cases import money_text
 from actions.context import current
-from actions.invoices import MAX_CLIENT_NAME, client_of_number, entity, named_client
+from actions.invoices import (
+    MAX_CLIENT_NAME,
+    client_of_number,
+    entity,
+    named_client,
+    short_reference,
+)
 from actions.parsing import as_date
 from domain.ledger import NotFound, clients_with_open_invoices, get_client, get_invoice
 from domain.ledger.clients import name_key
@@ -183,7 +189,9 @@ class ClientSpokenOf:
         text = opening_words(tracker, "client")
         if text is None or entity(tracker, "client"):
             return {}
-        number, last = entity(tracker, "invoice_number"), tracker.get_slot("invoice_id")
+        number = entity(tracker, "invoice_number") or short_reference(
+            text, tracker.latest_message.get("entities") or [])
+        last = tracker.get_slot("invoice_id")
         if not number and (last is None or not _SPOKEN_OF.search(text)):
             return {}
         ctx = current()

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from actions.answers import PromiseAnswers, amount_said, form_slots, opening_words
 from actions.base import say
 from actions.context import current
-from actions.invoices import form_entity, invoice_about, not_open
+from actions.invoices import form_reference, invoice_about, not_open
 from actions.parsing import pick
 from actions.replan import replan
 from domain.ledger import log_interaction, log_promise, record_dispute
@@ -90,7 +90,7 @@ class ActionSubmitCall(Action):
         client = str(tracker.get_slot("client"))
         outcome = Outcome(str(tracker.get_slot("call_outcome")))
         raw_amount, raw_date = tracker.get_slot("promise_amount"), tracker.get_slot("promise_date")
-        named = form_entity(tracker, "call_form", "invoice_number")
+        named = form_reference(tracker, "call_form")
 
         def store(session: Session) -> tuple[int, str | None] | dict[str, Any]:
             invoice = invoice_about(session, owner_id, client, named)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from actions.answers import ClientSpokenOf, client_with_open_invoice, form_slots, opening_words
 from actions.base import say
 from actions.context import current
-from actions.invoices import form_entity, invoice_about, not_open
+from actions.invoices import form_reference, invoice_about, not_open
 from actions.replan import replan
 from domain.ledger import record_dispute
 
@@ -77,7 +77,7 @@ class ActionSubmitDispute(Action):
         ctx = current()
         owner_id = await ctx.owner_id(tracker)
         client, reason = str(tracker.get_slot("client")), str(tracker.get_slot("dispute_reason"))
-        named = form_entity(tracker, "dispute_form", "invoice_number")
+        named = form_reference(tracker, "dispute_form")
 
         def store(session: Session) -> tuple[int, str] | dict[str, Any]:
             invoice = invoice_about(session, owner_id, client, named)

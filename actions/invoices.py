@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -45,6 +46,48 @@ def form_entity(tracker: Tracker, form: str, name: str) -> Any:
     return None
 
 
+def form_opening(tracker: Tracker, form: str) -> dict[str, Any] | None:
+    """The message (user event) that started the current run of `form`."""
+    started = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == form:
+            started = True
+        elif event.get("event") == "user" and started:
+            return dict(event)
+    return None
+
+
+# A number said alone (« la 052 », « la 119 »): not a year, not part of a word or a date.
+_SHORT = re.compile(r"(?<![\w/.,:-])(\d{2,9})(?![\w/.,:-])")
+
+
+def short_reference(text: str, entities: list[dict[str, Any]]) -> str | None:
+    """The first number of a message that none of its entities took (« la 052 a été
+    payée »: an invoice called by the end of its number), None for a button's payload."""
+    if text.startswith("/"):
+        return None
+    taken = [(int(e["start"]), int(e["end"])) for e in entities if "start" in e]
+    for match in _SHORT.finditer(text):
+        start, end = match.span(1)
+        if 1900 <= int(match[1]) <= 2099 or any(a < end and start < b for a, b in taken):
+            continue
+        return match[1]
+    return None
+
+
+def form_reference(tracker: Tracker, form: str) -> str | None:
+    """The invoice a form's messages name: an invoice number said, else a number said alone
+    in the message that opened it."""
+    named = form_entity(tracker, form, "invoice_number")
+    if named:
+        return str(named)
+    opening = form_opening(tracker, form)
+    if opening is None:
+        return None
+    return short_reference(str(opening.get("text") or ""),
+                           (opening.get("parse_data") or {}).get("entities") or [])
+
+
 def as_id(value: Any) -> int | None:
     """A row id from a payload or a slot (Rasa stores numbers as floats: 12.0)."""
     if isinstance(value, bool):
@@ -81,6 +124,12 @@ def resolve_invoice(session: Session, owner_id: int, tracker: Tracker) -> Invoic
         found = find_invoice_by_number(session, owner_id, str(number))
         if found:
             return found[0]
+    short = short_reference(str(tracker.latest_message.get("text") or ""),
+                            tracker.latest_message.get("entities") or [])
+    if short and not entity(tracker, "client"):  # « où en est la 052 ? »
+        ending = ending_with(list_invoices(session, owner_id, statuses=OPEN_STATUSES), short)
+        if len(ending) == 1:
+            return ending[0]
     client_name = named_client(tracker)
     if client_name:
         client = find_client_by_name(session, owner_id, str(client_name))
@@ -111,7 +160,18 @@ def invoice_about(session: Session, owner_id: int, client: str, number: object
         if invoice.status in OPEN_STATUSES and get_client(
                 session, owner_id, invoice.client_id).name_key == key:
             return invoice
-    return None
+    ending = ending_with(open_invoices(session, owner_id, client), number)
+    return ending[0] if len(ending) == 1 else None
+
+
+def ending_with(invoices: list[Invoice], number: object) -> list[Invoice]:
+    """The invoices whose number ends with the digits `number` (« 052 », « 52 » for
+    EM-2026-052), when `number` is only digits."""
+    said = str(number).strip().lstrip("0")
+    if not said.isdigit():
+        return []
+    return [i for i in invoices
+            if (groups := re.findall(r"\d+", i.number)) and groups[-1].lstrip("0") == said]
 
 
 def numbered(session: Session, owner_id: int, number: object) -> list[Invoice]:
@@ -138,7 +198,9 @@ def open_numbers(session: Session, owner_id: int, client: str) -> list[str]:
 def client_of_number(session: Session, owner_id: int, number: object) -> str | None:
     """The client's name of the owner's invoice numbered `number`, when one client has
     an invoice with that number."""
-    found = {i.client_id for i in numbered(session, owner_id, number)}
+    found = {i.client_id for i in numbered(session, owner_id, number)} or {
+        i.client_id for i in ending_with(
+            list_invoices(session, owner_id, statuses=OPEN_STATUSES), number)}
     if len(found) != 1:
         return None
     return get_client(session, owner_id, found.pop()).name

@@ -25,7 +25,7 @@ from actions.answers import (
 from actions.base import say
 from actions.cases import case_view
 from actions.context import current
-from actions.invoices import form_entity, invoice_about, not_open, open_invoices
+from actions.invoices import form_entity, form_reference, invoice_about, not_open, open_invoices
 from actions.replan import replan
 from domain.ledger import InvalidAmount, list_invoices, record_payment
 from domain.ledger.enums import CLOSED_STATUSES
@@ -113,7 +113,7 @@ class ActionSubmitPayment(Action):
         client = str(tracker.get_slot("client"))
         said = str(tracker.get_slot("payment_amount"))
         stated = stated_day(tracker)
-        named = form_entity(tracker, "payment_form", "invoice_number")
+        named = form_reference(tracker, "payment_form")
 
         def store(session: Session) -> tuple[str, dict[str, Any]]:
             if said == IN_FULL and named in (None, "", ALL):

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from actions.answers import ClientSpokenOf, client_with_open_invoice, form_slots, opening_words
 from actions.base import say
 from actions.context import current
-from actions.invoices import form_entity, invoice_about, not_open
+from actions.invoices import form_reference, invoice_about, not_open
 from actions.parsing import as_date
 from actions.replan import replan
 from domain.calendar import add_months
@@ -77,7 +77,7 @@ class ActionSubmitPlan(Action):
         client = str(tracker.get_slot("client"))
         count = int(str(tracker.get_slot("instalment_count")))
         first = date.fromisoformat(str(tracker.get_slot("first_instalment")))
-        named = form_entity(tracker, "plan_form", "invoice_number")
+        named = form_reference(tracker, "plan_form")
 
         def store(session: Session) -> tuple[str, list[tuple[date, Decimal]]] | dict[str, Any]:
             invoice = invoice_about(session, owner_id, client, named)

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from actions.answers import HALF, IN_FULL, PromiseAnswers, amount_said, form_slots, opening_words
 from actions.base import say
 from actions.context import current
-from actions.invoices import form_entity, invoice_about, not_open
+from actions.invoices import form_reference, invoice_about, not_open
 from actions.replan import replan
 from domain.ledger import log_interaction, log_promise
 from domain.ledger.enums import ContactChannel, LadderStep, Outcome
@@ -56,7 +56,7 @@ class ActionSubmitPromise(Action):
         client = str(tracker.get_slot("client"))
         said = tracker.get_slot("promise_amount")
         promised = date.fromisoformat(str(tracker.get_slot("promise_date")))
-        named = form_entity(tracker, "promise_form", "invoice_number")
+        named = form_reference(tracker, "promise_form")
 
         def store(session: Session) -> tuple[str, Decimal, int] | dict[str, Any]:
             invoice = invoice_about(session, owner_id, client, named)

@@ -109,3 +109,25 @@ def test_paid_everything_in_english(chat: Chat) -> None:
     assert [b.title for b in asked.buttons] == ["Invoice #1", "Invoice #2", "All of them"]
     out = chat.talk("isaac", asked.buttons[1].payload, lang="en")[0]
     assert "€900.00 from Dupont SARL on invoice F-119" in out
+
+
+def test_an_invoice_called_by_the_end_of_its_number(chat: Chat) -> None:
+    """« la 052 » is EM-2026-052 when one unpaid invoice's number ends so: it names the
+    client and the invoice (a payment went to the invoice due first, measured in a real
+    conversation); « n° 119 » alike."""
+    chat.talk("jules", "facture EM-2026-041 SCI Les Oliviers 3 200 € échue le 05/10",
+              "05/09/2026", '/add_invoice{"debtor_kind":"professional"}',
+              '/add_invoice{"merchant":"no"}', '/add_invoice{"step":"none"}',
+              "facture EM-2026-052 SCI Les Oliviers 1 150 € échue le 31/10", "01/10/2026",
+              '/add_invoice{"step":"none"}')
+    asked, out = chat.talk("jules", "la 052 a été payée hier", "1 150")
+    assert "Pour quel client" not in asked and "Quel montant" in asked
+    assert "1\u202f150,00\xa0€ de SCI Les Oliviers sur la facture EM-2026-052" in out
+    out = chat.talk("jules", "les oliviers ont payé 200 € sur la 41")[0]
+    assert "200,00\xa0€ de SCI Les Oliviers sur la facture EM-2026-041" in out
+    out = chat.talk("jules", "les oliviers ont payé 100 € sur la 77")[0]
+    assert "La facture 77 n'est pas une facture impayée de « SCI Les Oliviers »" in out
+    out = chat.talk("jules", "les oliviers ont payé 100 € en 2026")[0]  # a year, not a number
+    assert "100,00\xa0€ de SCI Les Oliviers sur la facture EM-2026-041" in out
+    card = chat.talk("jules", "où en est la 041 ?")[0]
+    assert "EM-2026-041" in card and "SCI Les Oliviers" in card
