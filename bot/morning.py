@@ -1,7 +1,8 @@
 """Before the business day: the open-invoice lists of the owners with many invoices are
 prepared (`actions.prepare`) at `PREPARE_AT`, local time, and once just after start-up
 (a process started during the day prepares the day too). Their first "quoi faire ?" is
-then answered from memory instead of triaging every invoice. A failed preparation costs
+then answered from memory instead of triaging every invoice, and kept out of the garbage
+collector's full collections (`bot.services.resettle_heap`). A failed preparation costs
 only that speed: it is logged, never raised."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from telegram.ext import CallbackContext, JobQueue
 
 from actions.context import ActionContext
 from actions.prepare import prepare_lists
+from bot.services import resettle_heap
 
 log = logging.getLogger(__name__)
 PREPARE_AT = time(0, 5)  # just after midnight: the whole day is prepared
@@ -33,9 +35,11 @@ async def prepare_today(ctx: ActionContext) -> int | None:
     except Exception:
         log.exception("the lists of %s could not be prepared", today)
         return None
+    settled = clock.perf_counter()
+    resettle_heap()  # the prepared lists out of the day's full collections
     if owners:  # nothing to say otherwise (it would interrupt the terminal chat)
-        log.info("lists of %s prepared for %d owner(s) in %.2f s", today, owners,
-                 clock.perf_counter() - started)
+        log.info("lists of %s prepared for %d owner(s) in %.2f s, heap settled in %.2f s",
+                 today, owners, settled - started, clock.perf_counter() - settled)
     return owners
 
 

@@ -268,3 +268,30 @@ def test_a_list_after_a_write_rereads_only_what_changed(
     scratch = listed()
     assert [(c.invoice_id, c.summary, tuple(c.row)) for c in after] == [
         (c.invoice_id, c.summary, tuple(c.row)) for c in scratch]
+
+
+def test_remembered_lists_are_freed_without_the_collector(ctx: ActionContext) -> None:
+    """The day's lists are frozen out of the garbage collector's sight after midnight
+    (bot.services.resettle_heap): that leaks nothing only if, once dropped, reference
+    counting alone frees them (no reference cycle in them)."""
+    import gc
+
+    from actions.open_cases import OpenCase
+    from actions.triage_memo import LISTS
+
+    owner = console_owner_id(ctx, "acyclic")
+    seed(ctx, owner)
+    with unit_of_work(ctx.engine, write=False) as s:
+        listed = open_cases(ctx, s, owner, TODAY)
+        assert len(listed) > 5 and listed[0].diagnosis is not None  # a derived value too
+        open_cases(ctx, s, owner, TODAY, overdue_only=True)
+    del listed
+    gc.collect()
+    gc.freeze()
+    try:
+        LISTS.clear()
+        MEMO.clear()
+        gc.unfreeze()  # (no collection: what is left would be what only the collector frees)
+        assert not [o for o in gc.get_objects() if isinstance(o, OpenCase)]
+    finally:
+        gc.unfreeze()

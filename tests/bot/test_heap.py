@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 
 import pytest
 
-from bot.services import YOUNG_GENERATION_THRESHOLD, settle_heap
+from bot.services import YOUNG_GENERATION_THRESHOLD, resettle_heap, settle_heap
 
 
 @pytest.fixture
@@ -51,4 +52,30 @@ def test_the_default_would_promote_the_same_burst() -> None:
         assert gc.get_count()[1] >= 5
         assert in_flight
     finally:
+        gc.set_threshold(*thresholds)
+
+
+class _Node:
+    """A cyclic structure (it refers to itself), with a weak reference to see it go."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_the_nightly_resettle_frees_what_became_cyclic_garbage_since() -> None:
+    """What is frozen and becomes cyclic garbage stays until the next night's resettle,
+    then goes: the leak freezing could make is bounded by a day."""
+    thresholds = gc.get_threshold()
+    try:
+        node = _Node()
+        alive = weakref.ref(node)
+        resettle_heap()
+        assert not gc.get_objects(2)  # everything alive is frozen
+        del node
+        gc.collect()
+        assert alive() is not None  # frozen: the collector does not see it
+        resettle_heap()
+        assert alive() is None
+    finally:
+        gc.unfreeze()
         gc.set_threshold(*thresholds)
