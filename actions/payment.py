@@ -141,8 +141,10 @@ class ActionSubmitPayment(Action):
             replan(session, owner_id, invoice.id, tracker)
             # What is left on the invoice, and all that can be claimed: the payment may have
             # gone to penalties first (C. civ. 1343-1), as "mes retards" will show.
-            claimable = case_view(ctx, session, invoice, today).diagnosis.total_claimable
+            view = case_view(ctx, session, invoice, today)
+            claimable = view.diagnosis.total_claimable
             return "payment_logged", {
+                "consumer": view.client.kind.value == "consumer",
                 "client": client, "number": invoice.number, "amount": str(received),
                 "paid_on": paid_on.isoformat() if paid_on != today else "",
                 "remaining": str(invoice.amount - invoice.paid_amount),

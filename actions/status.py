@@ -37,8 +37,9 @@ class ActionInvoiceStatus(Action):
             return [SlotSet("invoice_id", None), *self._list(dispatcher, tracker)]
         card = view.template_context(language(tracker))
         step = card["diag"]["next_step"]["step"]
+        settled = card["invoice"]["status"] == "paid"  # nothing more to chase by default
         buttons = [("wording", f'/ask_wording{{"invoice":{view.invoice.id},"step":"{step}"}}')
-                   ] if step else []
+                   ] if step and not settled else []
         say(dispatcher, tracker, "diagnosis_card", card, buttons=buttons)
         return [SlotSet("invoice_id", float(view.invoice.id or 0))]
 

@@ -28,7 +28,8 @@ def sample_context(debtor: str) -> dict[str, Any]:
         load_rate_table(ROOT / "data/rates"), load_ladder(ROOT / "data/ladder.yml")).to_json()
     diag["warnings"] = ["<b>un avertissement</b>"]
     item = {"invoice": {"id": 1, "number": "F-117", "amount": "1250.00",
-                        "invoice_date": "2026-08-01", "due_date": diag["due_date"]},
+                        "invoice_date": "2026-08-01", "due_date": diag["due_date"],
+                        "status": "paid" if debtor == "consumer" else "open"},
             "client": {"name": "Dupont & <Fils>", "kind": debtor, "tone": "normal"},
             "diag": diag}
     return {**item, "items": [item], "today_items": [item], "week_items": [item], "more": 2,

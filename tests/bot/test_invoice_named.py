@@ -131,3 +131,18 @@ def test_an_invoice_called_by_the_end_of_its_number(chat: Chat) -> None:
     assert "100,00\xa0€ de SCI Les Oliviers sur la facture EM-2026-041" in out
     card = chat.talk("jules", "où en est la 041 ?")[0]
     assert "EM-2026-041" in card and "SCI Les Oliviers" in card
+
+
+def test_a_settled_invoice_says_what_is_still_claimable_and_is_not_chased(chat: Chat) -> None:
+    chat.talk("kim", *NEW_INVOICES[:5])
+    out = chat.talk("kim", "Dupont SARL a payé 1 250 €")[0]
+    # 1 250 € × 39 days × 12,40 % / 365 = 16,56 € of penalties, + 40 €: not lost by paying
+    # the invoice's amount, and said as the owner's choice.
+    assert ("Facture soldée 🎉 Reste réclamable si vous le souhaitez : 56,56\xa0€, les pénalités "
+            "de retard et l'indemnité forfaitaire (C. com. L441-10)") in out
+    [card] = chat.say("kim", "où en est la F-117 ?")
+    assert "Facture soldée" in card.text and "56,56" in card.text
+    assert "Prochaine étape" not in card.text and "En retard" not in card.text
+    assert not card.buttons  # nothing to send by default
+    english = chat.talk("kim-en", *NEW_INVOICES[:5], "Dupont SARL paid 1,250 EUR", lang="en")[-1]
+    assert "Invoice settled 🎉 Still claimable if you wish: €56.56" in english
