@@ -78,7 +78,7 @@ def case_context(invoice: Any, client_name: str, client_kind: str, client_tone: 
         "invoice": {"id": invoice.id, "number": invoice.number, "amount": str(invoice.amount),
                     "invoice_date": invoice.invoice_date.isoformat(),
                     "due_date": invoice.due_date.isoformat(),
-                    "status": str(getattr(invoice.status, "value", invoice.status))},
+                    "status": str(invoice.status)},
         "client": {"name": client_name, "kind": client_kind, "tone": client_tone},
         "diag": {**facts, "warnings": [current().wording.notice(n, lang)
                                        for n in facts["notices"]]},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -30,31 +31,33 @@ def entity(tracker: Tracker, name: str) -> Any:
     return None
 
 
-def form_entity(tracker: Tracker, form: str, name: str) -> Any:
-    """The latest value of an entity said in the messages of the current run of `form`,
-    back to the message (or button) that started it; None when none said it."""
+def _form_messages(tracker: Tracker, form: str) -> Iterator[tuple[dict[str, Any], bool]]:
+    """The messages (user events) of the current run of `form`, the latest first, each with
+    whether it is the one that started the run (the last one yielded, then)."""
     started = False
     for event in reversed(tracker.events):
         if event.get("event") == "active_loop" and event.get("name") == form:
             started = True
         elif event.get("event") == "user":
-            for item in (event.get("parse_data") or {}).get("entities") or []:
-                if item.get("entity") == name:
-                    return item.get("value")
+            yield event, started
             if started:
-                return None
+                return
+
+
+def form_entity(tracker: Tracker, form: str, name: str) -> Any:
+    """The latest value of an entity said in the messages of the current run of `form`,
+    back to the message (or button) that started it; None when none said it."""
+    for event, _ in _form_messages(tracker, form):
+        for item in (event.get("parse_data") or {}).get("entities") or []:
+            if item.get("entity") == name:
+                return item.get("value")
     return None
 
 
 def form_opening(tracker: Tracker, form: str) -> dict[str, Any] | None:
     """The message (user event) that started the current run of `form`."""
-    started = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "active_loop" and event.get("name") == form:
-            started = True
-        elif event.get("event") == "user" and started:
-            return dict(event)
-    return None
+    return next((dict(event) for event, opening in _form_messages(tracker, form) if opening),
+                None)
 
 
 # A number said alone (« la 052 », « la 119 »): not a year, not part of a word or a date.
@@ -160,7 +163,9 @@ def invoice_about(session: Session, owner_id: int, client: str, number: object
         if invoice.status in OPEN_STATUSES and get_client(
                 session, owner_id, invoice.client_id).name_key == key:
             return invoice
-    ending = ending_with(open_invoices(session, owner_id, client), number)
+    if not str(number).strip().isdigit():
+        return None
+    ending = ending_with(unpaid_invoices(session, owner_id, client), number)
     return ending[0] if len(ending) == 1 else None
 
 
@@ -182,7 +187,7 @@ def numbered(session: Session, owner_id: int, number: object) -> list[Invoice]:
                 if said.upper() != said else []))
 
 
-def open_invoices(session: Session, owner_id: int, client: str) -> list[Invoice]:
+def unpaid_invoices(session: Session, owner_id: int, client: str) -> list[Invoice]:
     """The client's unpaid invoices, the one due first first."""
     found = find_client_by_name(session, owner_id, client)
     if found is None or found.id is None:
@@ -192,7 +197,7 @@ def open_invoices(session: Session, owner_id: int, client: str) -> list[Invoice]
 
 def open_numbers(session: Session, owner_id: int, client: str) -> list[str]:
     """The numbers of the client's unpaid invoices, the one due first first."""
-    return [i.number for i in open_invoices(session, owner_id, client)]
+    return [i.number for i in unpaid_invoices(session, owner_id, client)]
 
 
 def client_of_number(session: Session, owner_id: int, number: object) -> str | None:

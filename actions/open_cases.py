@@ -94,7 +94,7 @@ class OpenCase:
             "invoice": {"id": row.id, "number": row.number, "amount": str(row.amount),
                         "invoice_date": row.invoice_date.isoformat(),
                         "due_date": row.due_date.isoformat(),
-                        "status": str(getattr(row.status, "value", row.status))},
+                        "status": str(row.status)},
             "client": {"name": row.client_name, "kind": row.kind.value,
                        "tone": row.client_tone.value},
             "diag": {"total_claimable": str(summary.total_claimable),

@@ -25,7 +25,7 @@ from actions.answers import (
 from actions.base import say
 from actions.cases import case_view
 from actions.context import current
-from actions.invoices import form_entity, form_reference, invoice_about, not_open, open_invoices
+from actions.invoices import form_entity, form_reference, invoice_about, not_open, unpaid_invoices
 from actions.replan import replan
 from domain.ledger import InvalidAmount, list_invoices, record_payment
 from domain.ledger.enums import CLOSED_STATUSES
@@ -117,7 +117,7 @@ class ActionSubmitPayment(Action):
 
         def store(session: Session) -> tuple[str, dict[str, Any]]:
             if said == IN_FULL and named in (None, "", ALL):
-                unpaid = open_invoices(session, owner_id, client)
+                unpaid = unpaid_invoices(session, owner_id, client)
                 if named == ALL:  # (pressed again once all is paid: nothing left)
                     return settle_all(session, unpaid) if unpaid else (
                         "no_open_invoice", {"client": client})

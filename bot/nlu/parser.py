@@ -50,7 +50,7 @@ class NluModel:
     def from_examples(cls, examples: Sequence[Example]) -> NluModel:
         classifier = IntentClassifier.train(
             [masked(e.text, [(s.start, s.end) for s in e.entities if s.entity == "client"],
-                    _numbered(e.text[:MAX_ENTITY_CHARS]))
+                    extract_invoice_numbers(e.text[:MAX_ENTITY_CHARS]))
              for e in examples],
             [e.intent for e in examples],
         )
@@ -107,11 +107,6 @@ NUMBER_MARK = "qqnumber"
 """What an invoice number becomes for the intent classifier, in training and in use alike:
 its letters and digits must not vote (« facture F-120 … » read as a payment at 0.23 and a
 new invoice at 0.37, « F-119 » at 0.92: measured, session 9)."""
-
-
-def _numbered(text: str) -> list[Entity]:
-    """The invoice numbers of a training example, as `parse` finds them."""
-    return extract_invoice_numbers(text)
 
 
 def masked(text: str, clients: Sequence[tuple[int, int]], numbers: Sequence[Entity]) -> str:
